@@ -1,0 +1,6 @@
+import { runServer } from '@repo/server-lifecycle';
+import { createApp } from './app';
+
+// No OpenTelemetry here: the start script preloads the register hook, which also flushes
+// the spans when the process ends.
+runServer(createApp(), { defaultPort: 8082 });

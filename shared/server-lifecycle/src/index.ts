@@ -1,0 +1,80 @@
+import type { Server } from 'node:http';
+
+/** What `runServer` needs of an app: Express 5's `listen`, which reports listen errors to its callback. */
+export interface Listenable {
+  listen(port: number, callback: (error?: Error) => void): Server;
+}
+
+export interface RunServerOptions {
+  /** The port when PORT is unset. */
+  defaultPort: number;
+  /** Runs once the server has closed and before the process exits: flush telemetry here. */
+  onClose?: () => Promise<void>;
+  /** How long in-flight requests get to finish after SIGTERM/SIGINT. Default 5 s. */
+  drainTimeoutMs?: number;
+  /** The whole shutdown's deadline; past it the process exits with 1. Default 10 s. */
+  exitTimeoutMs?: number;
+  env?: Record<string, string | undefined>;
+}
+
+export function readPort(defaultPort: number, env: Record<string, string | undefined> = process.env): number {
+  const value = env.PORT?.trim();
+  if (!value) return defaultPort;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT="${value}" is not a port number (0-65535)`);
+  }
+  return port;
+}
+
+/**
+ * Listens on PORT and, on SIGTERM or SIGINT, stops accepting connections, lets in-flight
+ * requests finish, runs `onClose`, and lets the process exit by itself (code 0). It does not
+ * call process.exit() on the happy path: a preloaded SDK (the automatic app's register hook)
+ * flushes on `beforeExit`, which process.exit() would skip.
+ */
+export function runServer(app: Listenable, options: RunServerOptions): Server {
+  const { defaultPort, onClose, drainTimeoutMs = 5000, exitTimeoutMs = 10000 } = options;
+  const port = readPort(defaultPort, options.env);
+  let stopping: Promise<void> | undefined;
+
+  const server = app.listen(port, (error) => {
+    if (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+        ? `port ${port} is already in use; stop whatever holds it or set PORT`
+        : error.message;
+      console.error(`cannot listen: ${reason}`);
+      process.exitCode = 1;
+      void stop();
+      return;
+    }
+    const address = server.address();
+    const actualPort = typeof address === 'object' && address ? address.port : port;
+    console.log(`listening on http://localhost:${actualPort}`);
+  });
+
+  function stop(signal?: NodeJS.Signals): Promise<void> {
+    stopping ??= (async () => {
+      if (signal) console.log(`${signal}: closing the server, finishing in-flight requests`);
+      // A request that is still running at the deadline gets cut, so the deadline holds.
+      setTimeout(() => {
+        console.error(`shutdown took over ${exitTimeoutMs} ms; exiting`);
+        process.exit(1);
+      }, exitTimeoutMs).unref();
+      const drainTimer = setTimeout(() => server.closeAllConnections(), drainTimeoutMs).unref();
+      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+      clearTimeout(drainTimer);
+      try {
+        await onClose?.();
+      } catch (error) {
+        console.error('shutdown failed:', error);
+        process.exitCode = 1;
+      }
+    })();
+    return stopping;
+  }
+
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  return server;
+}

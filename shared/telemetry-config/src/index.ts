@@ -1,0 +1,127 @@
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
+
+export const OTLP_PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
+export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
+export const TRACES_EXPORTERS = ['otlp', 'console'] as const;
+export type TracesExporter = (typeof TRACES_EXPORTERS)[number];
+
+/** The apps' telemetry settings, read once from the standard OTEL_* variables. */
+export interface TelemetryConfig {
+  /** OTEL_SERVICE_NAME, else the app's own default. */
+  serviceName: string;
+  /** OTEL_TRACES_EXPORTER: `otlp` (default), `console`, both, or `none` (an empty list). */
+  tracesExporters: TracesExporter[];
+  /**
+   * OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, then OTEL_EXPORTER_OTLP_PROTOCOL, then `grpc`: this
+   * project's default, as in the Python original. The spec's (and the JS SDK's) is http/protobuf.
+   */
+  otlpProtocol: OtlpProtocol;
+  /** OTEL_BSP_*: a BatchSpanProcessor built in code reads no variables itself. */
+  batch: {
+    maxQueueSize: number;
+    maxExportBatchSize: number;
+    scheduledDelayMillis: number;
+    exportTimeoutMillis: number;
+  };
+}
+
+/** A variable that is set but unusable. Thrown at start-up, before anything listens. */
+export class TelemetryConfigError extends Error {
+  override name = 'TelemetryConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+export function readTelemetryConfig(
+  defaults: { serviceName: string },
+  env: Env = process.env,
+): TelemetryConfig {
+  return {
+    serviceName: text(env, 'OTEL_SERVICE_NAME') ?? defaults.serviceName,
+    tracesExporters: readTracesExporters(env),
+    otlpProtocol: readProtocol(env),
+    batch: {
+      maxQueueSize: count(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048),
+      maxExportBatchSize: count(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
+      scheduledDelayMillis: count(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
+      exportTimeoutMillis: count(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
+    },
+  };
+}
+
+/**
+ * One processor per exporter: OTLP spans are batched (export off the request path), console
+ * spans are printed as each one ends. Endpoint, headers, timeout and compression are left to
+ * the exporters, which read OTEL_EXPORTER_OTLP_* themselves.
+ */
+export function createSpanProcessors(config: TelemetryConfig): SpanProcessor[] {
+  return config.tracesExporters.map((name) =>
+    name === 'console'
+      ? new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })
+      : new BatchSpanProcessor({ exporter: createOtlpExporter(config.otlpProtocol), ...config.batch }),
+  );
+}
+
+function createOtlpExporter(protocol: OtlpProtocol): SpanExporter {
+  switch (protocol) {
+    case 'grpc':
+      return new GrpcTraceExporter();
+    case 'http/protobuf':
+      return new ProtobufTraceExporter();
+    case 'http/json':
+      return new JsonTraceExporter();
+  }
+}
+
+function text(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function readProtocol(env: Env): OtlpProtocol {
+  const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim()
+    ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
+    : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const value = text(env, name) ?? 'grpc';
+  if (!(OTLP_PROTOCOLS as readonly string[]).includes(value)) {
+    throw new TelemetryConfigError(`${name}="${value}" is not one of ${OTLP_PROTOCOLS.join(', ')}`);
+  }
+  return value as OtlpProtocol;
+}
+
+function readTracesExporters(env: Env): TracesExporter[] {
+  const names = [...new Set((text(env, 'OTEL_TRACES_EXPORTER') ?? 'otlp').split(',').map((s) => s.trim()))];
+  if (names.includes('none')) {
+    if (names.length > 1) {
+      throw new TelemetryConfigError(`OTEL_TRACES_EXPORTER="${env.OTEL_TRACES_EXPORTER}": "none" cannot be combined with other exporters`);
+    }
+    return [];
+  }
+  for (const name of names) {
+    if (!(TRACES_EXPORTERS as readonly string[]).includes(name)) {
+      throw new TelemetryConfigError(
+        `OTEL_TRACES_EXPORTER="${env.OTEL_TRACES_EXPORTER}": "${name}" is not one of ${TRACES_EXPORTERS.join(', ')}, none`,
+      );
+    }
+  }
+  return names as TracesExporter[];
+}
+
+function count(env: Env, name: string, fallback: number): number {
+  const value = text(env, name);
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0) {
+    throw new TelemetryConfigError(`${name}="${value}" is not a whole number >= 0`);
+  }
+  return parsed;
+}
