@@ -1,0 +1,172 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
+import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { SimpleSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import * as grpc from '@grpc/grpc-js';
+import net from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ReceiverListenError, startReceiver, type Receiver } from '../src/index.ts';
+
+let receiver: Receiver;
+let rejections: string[];
+
+beforeEach(async () => {
+  rejections = [];
+  receiver = await startReceiver({ grpcPort: 0, httpPort: 0, onReject: (line) => rejections.push(line) });
+});
+afterEach(() => receiver.close());
+
+const ATTRIBUTES: Attributes = { text: 'served', whole: 42, fraction: 0.5, flag: true, list: ['a', 'b'] };
+
+/** A parent and a child span, with every kind of attribute, an event and an error status. */
+async function sendTrace(exporter: SpanExporter): Promise<{ traceId: string; parentId: string; childId: string }> {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'receiver-test' }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
+  const tracer = provider.getTracer('receiver-test-scope', '1.2.3');
+  const parent = tracer.startSpan('parent', { kind: SpanKind.SERVER, attributes: ATTRIBUTES });
+  const { traceId, spanId: parentId } = parent.spanContext();
+  const child = tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, parent));
+  child.recordException(new Error('it broke'));
+  child.setStatus({ code: SpanStatusCode.ERROR, message: 'it broke' });
+  child.end();
+  parent.end();
+  await provider.shutdown();
+  return { traceId, parentId, childId: child.spanContext().spanId };
+}
+
+describe('startReceiver', () => {
+  const transports = [
+    ['OTLP/gRPC', () => new GrpcTraceExporter({ url: `http://localhost:${receiver.grpcPort}` })],
+    ['OTLP/HTTP protobuf', () => new ProtobufTraceExporter({ url: `http://localhost:${receiver.httpPort}/v1/traces` })],
+    ['OTLP/HTTP JSON', () => new JsonTraceExporter({ url: `http://localhost:${receiver.httpPort}/v1/traces` })],
+    ['OTLP/HTTP JSON, gzip', () => new JsonTraceExporter({ url: `http://localhost:${receiver.httpPort}/v1/traces`, compression: 'gzip' as never })],
+  ] as const;
+
+  it.each(transports)('decodes every field of spans sent over %s by the real exporter', async (_name, exporter) => {
+    const { traceId, parentId, childId } = await sendTrace(exporter());
+    const spans = await receiver.waitForSpans((s) => s.length === 2, 5000);
+    const parent = spans.find((s) => s.name === 'parent')!;
+    const child = spans.find((s) => s.name === 'child')!;
+
+    expect(parent).toMatchObject({
+      traceId,
+      spanId: parentId,
+      kind: 'SERVER',
+      attributes: ATTRIBUTES,
+      status: { code: 'UNSET' },
+      scope: { name: 'receiver-test-scope', version: '1.2.3' },
+      resource: expect.objectContaining({ 'service.name': 'receiver-test' }),
+    });
+    expect(parent.parentSpanId).toBeUndefined();
+    expect(parent.endTimeUnixNano).toBeGreaterThan(parent.startTimeUnixNano);
+    expect(child).toMatchObject({ traceId, spanId: childId, parentSpanId: parentId, kind: 'INTERNAL' });
+    expect(child.status).toEqual({ code: 'ERROR', message: 'it broke' });
+    expect(child.events).toEqual([
+      expect.objectContaining({ name: 'exception', attributes: expect.objectContaining({ 'exception.message': 'it broke' }) }),
+    ]);
+    expect(rejections).toEqual([]);
+  });
+
+  it('says which port is taken instead of throwing a bind error', async () => {
+    const holder = net.createServer().listen(0);
+    await new Promise((resolve) => holder.once('listening', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      await expect(startReceiver({ grpcPort: 0, httpPort: port })).rejects.toThrow(
+        new ReceiverListenError(`OTLP/HTTP port ${port} is already in use (another collector or receiver running?); stop it or choose another port`),
+      );
+      await expect(startReceiver({ grpcPort: receiver.grpcPort, httpPort: null })).rejects.toThrow(
+        `OTLP/gRPC port ${receiver.grpcPort} is already in use`,
+      );
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('keeps at most maxSpans, dropping the oldest and counting them', async () => {
+    const small = await startReceiver({ grpcPort: 0, httpPort: null, maxSpans: 3 });
+    try {
+      for (let i = 0; i < 2; i++) await sendTrace(new GrpcTraceExporter({ url: `http://localhost:${small.grpcPort}` }));
+      expect(small.spans()).toHaveLength(3);
+      expect(small.stats()).toMatchObject({ spans: 4, dropped: 1 });
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('bad input to the receiver', () => {
+  const post = (body: string | Buffer, headers: Record<string, string>, path = '/v1/traces') =>
+    fetch(`http://localhost:${receiver.httpPort}${path}`, { method: 'POST', body, headers });
+
+  it.each([
+    ['garbage protobuf', 'application/x-protobuf', Buffer.from([0xff, 0xff, 0xff, 0x01, 0x02]), /not a protobuf ExportTraceServiceRequest/],
+    ['malformed JSON', 'application/json', '{"resourceSpans": [', /not JSON/],
+    ['JSON of the wrong shape', 'application/json', '{"resourceSpans": {"a": 1}}', /resourceSpans must be a list/],
+    ['a span id of the wrong length', 'application/json',
+      JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'abc' }] }] }] }),
+      /spanId must be 8 bytes/],
+  ])('answers 400 with the reason for %s, logs one line, and takes the next valid export', async (_name, type, body, reason) => {
+    const response = await post(body, { 'content-type': type });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(reason);
+    expect(rejections).toHaveLength(1);
+    expect(rejections[0]).toMatch(reason);
+
+    await sendTrace(new JsonTraceExporter({ url: `http://localhost:${receiver.httpPort}/v1/traces` }));
+    expect(receiver.spans()).toHaveLength(2);
+  });
+
+  it('answers 400 for a body that claims gzip but is not', async () => {
+    const response = await post('plain', { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/does not gunzip/);
+  });
+
+  it('answers 413 for a body over the size limit', async () => {
+    const small = await startReceiver({ grpcPort: 0, httpPort: 0, maxMessageBytes: 1024, onReject: () => {} });
+    try {
+      const response = await fetch(`http://localhost:${small.httpPort}/v1/traces`, {
+        method: 'POST', body: Buffer.alloc(64 * 1024), headers: { 'content-type': 'application/x-protobuf' },
+      }).catch(() => undefined); // the server may close the connection while the body is still being sent
+      if (response) expect(response.status).toBe(413);
+      expect(small.stats().rejected).toBe(1);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('answers 404 for other paths and 415 for other content types', async () => {
+    expect((await post('{}', { 'content-type': 'application/json' }, '/v1/metrics')).status).toBe(404);
+    expect((await post('{}', { 'content-type': 'text/plain' })).status).toBe(415);
+  });
+
+  it('answers INVALID_ARGUMENT to a gRPC export that is not a trace request, and keeps serving', async () => {
+    const Client = grpc.makeGenericClientConstructor({
+      Export: {
+        path: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (bytes: Buffer) => bytes,
+        requestDeserialize: (bytes: Buffer) => bytes,
+        responseSerialize: (bytes: Buffer) => bytes,
+        responseDeserialize: (bytes: Buffer) => bytes,
+      },
+    }, 'TraceService');
+    const client = new Client(`localhost:${receiver.grpcPort}`, grpc.credentials.createInsecure());
+    const error = await new Promise<{ code: number; details: string }>((resolve) =>
+      (client as unknown as { Export: (b: Buffer, cb: (e: unknown) => void) => void }).Export(
+        Buffer.from([0x0a, 0xff, 0xff]), (e) => resolve(e as { code: number; details: string })),
+    );
+    client.close();
+    expect(error.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect(error.details).toMatch(/not a protobuf ExportTraceServiceRequest/);
+
+    await sendTrace(new GrpcTraceExporter({ url: `http://localhost:${receiver.grpcPort}` }));
+    expect(receiver.spans()).toHaveLength(2);
+  });
+});

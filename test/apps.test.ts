@@ -1,0 +1,112 @@
+// Each app as a user runs it (`npm start --workspace apps/<name>`), exporting over real OTLP to
+// a real receiver. What the three produce compared span by span is test/equivalence.test.ts.
+import { APP_NAMES, startApp, type AppName, type AppProcess } from '@repo/app-process';
+import { startReceiver, type ReceivedSpan, type Receiver } from '@repo/otlp-receiver';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const SERVICE_NAMES: Record<AppName, string> = {
+  manual: 'manual-instrument-service',
+  automatic: 'auto-instrument-service',
+  programmatic: 'programmatic-instrument-service',
+};
+
+let receiver: Receiver;
+beforeAll(async () => {
+  receiver = await startReceiver({ grpcPort: 0, httpPort: 0, onReject: () => {} });
+});
+afterAll(() => receiver?.close());
+
+/** Sends to the test's receiver; a short batch delay so that spans arrive within the test. */
+function exportEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_BSP_SCHEDULE_DELAY: '100', ...extra };
+}
+
+const serverSpans = (spans: ReceivedSpan[], service: string, param: string) =>
+  spans.filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === service && s.attributes['url.query'] === `param=${param}`);
+
+describe.each(APP_NAMES)('the %s app', (name) => {
+  let app: AppProcess;
+  beforeAll(async () => {
+    app = await startApp(name, { env: exportEnv() });
+  });
+  afterAll(() => app?.stop('SIGKILL'));
+
+  it('answers the routes: /server_request "served", /health 200, /error 500, anything else 404', async () => {
+    const get = (path: string) => fetch(`${app.url}${path}`).then(async (r) => [r.status, await r.text()]);
+    expect(await get('/server_request?param=routes')).toEqual([200, 'served']);
+    expect((await get('/health'))[0]).toBe(200);
+    expect(await get('/error')).toEqual([500, 'internal error']);
+    expect(await get('/no/such/path')).toEqual([404, 'not found']);
+    expect(app.output()).toContain('server_request param=routes');
+  });
+
+  it(`exports its SERVER span over OTLP/gRPC as ${SERVICE_NAMES[name]}`, async () => {
+    await fetch(`${app.url}/server_request?param=${name}-grpc`);
+    const spans = await receiver.waitForSpans((s) => serverSpans(s, SERVICE_NAMES[name], `${name}-grpc`).length === 1);
+    expect(serverSpans(spans, SERVICE_NAMES[name], `${name}-grpc`)[0]).toMatchObject({
+      name: 'GET /server_request',
+      attributes: expect.objectContaining({ 'http.route': '/server_request', 'http.response.status_code': 200 }),
+    });
+  });
+
+  it('on SIGTERM after a burst of 300 requests, exports all 300 SERVER spans and exits 0 within 10 s', async () => {
+    const burst = await startApp(name, { env: exportEnv() });
+    const param = `${name}-burst`;
+    const statuses = await inBatches(300, 50, () => fetch(`${burst.url}/server_request?param=${param}`).then((r) => r.status))
+      .catch(async (error) => {
+        await burst.stop('SIGKILL');
+        throw error;
+      });
+    const exit = await burst.stop('SIGTERM');
+
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect({ code: exit.code, within10s: exit.ms < 10_000 }).toEqual({ code: 0, within10s: true });
+    expect(serverSpans(receiver.spans(), SERVICE_NAMES[name], param)).toHaveLength(300);
+  });
+
+  it('on SIGINT (Ctrl-C) also flushes and exits 0', async () => {
+    const other = await startApp(name, { env: exportEnv() });
+    await fetch(`${other.url}/server_request?param=${name}-sigint`);
+    const exit = await other.stop('SIGINT');
+    expect(exit.code).toBe(0);
+    expect(serverSpans(receiver.spans(), SERVICE_NAMES[name], `${name}-sigint`)).toHaveLength(1);
+  });
+
+  it('follows OTEL_SERVICE_NAME and OTEL_EXPORTER_OTLP_PROTOCOL=http/json set by the caller', async () => {
+    const other = await startApp(name, {
+      env: exportEnv({
+        OTEL_SERVICE_NAME: `${name}-renamed`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiver.httpPort}`,
+      }),
+    });
+    try {
+      await fetch(`${other.url}/server_request?param=${name}-json`);
+      await receiver.waitForSpans((s) => serverSpans(s, `${name}-renamed`, `${name}-json`).length === 1);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it('says the port is in use and exits 1 when PORT is taken', async () => {
+    const holder = net.createServer().listen(0);
+    await new Promise((resolve) => holder.once('listening', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    try {
+      const failure = startApp(name, { env: exportEnv({ PORT: String(port) }) });
+      await expect(failure).rejects.toThrow(`cannot listen: port ${port} is already in use; stop whatever holds it or set PORT`);
+      await expect(failure).rejects.toThrow(/exited \(1\)/);
+    } finally {
+      holder.close();
+    }
+  });
+});
+
+async function inBatches<T>(count: number, concurrency: number, request: () => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let sent = 0; sent < count; sent += concurrency) {
+    results.push(...(await Promise.all(Array.from({ length: Math.min(concurrency, count - sent) }, request))));
+  }
+  return results;
+}
