@@ -16,7 +16,14 @@ export interface AppProcess {
   /** Everything it printed so far (npm's lines included). */
   output(): string;
   /** Sends the signal and resolves when the process has exited; SIGKILL after `timeoutMs`. */
-  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<AppExit>;
+}
+
+export interface AppExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** From the signal to the exit. */
+  ms: number;
 }
 
 export interface StartAppOptions {
@@ -76,4 +83,31 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
     };
     child.stdout.on('data', onData);
   });
+}
+
+/**
+ * Starts the three apps side by side, hands them to `use`, then stops them with SIGTERM, which
+ * makes each flush every span it still holds: after this, everything they traced was exported.
+ */
+export async function withAllApps<T>(
+  options: StartAppOptions,
+  use: (apps: Record<AppName, AppProcess>) => Promise<T>,
+): Promise<{ result: T; exits: Record<AppName, AppExit> }> {
+  const started = await Promise.allSettled(APP_NAMES.map((name) => startApp(name, options)));
+  const apps = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(apps.map((app) => app.stop('SIGKILL')));
+    throw failed.reason;
+  }
+  const byName = Object.fromEntries(apps.map((app) => [app.name, app])) as Record<AppName, AppProcess>;
+  let result: T;
+  try {
+    result = await use(byName);
+  } catch (error) {
+    await Promise.all(apps.map((app) => app.stop('SIGKILL')));
+    throw error;
+  }
+  const exits = await Promise.all(apps.map(async (app) => [app.name, await app.stop('SIGTERM')] as const));
+  return { result, exits: Object.fromEntries(exits) as Record<AppName, AppExit> };
 }
