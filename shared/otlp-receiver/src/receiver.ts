@@ -28,6 +28,8 @@ export interface ReceiverOptions {
   onTrace?: (spans: ReceivedSpan[]) => void;
   /** Called with a readable line for each rejected export. Default: console.error. */
   onReject?: (message: string) => void;
+  /** Holds each export this long before answering: a slow collector, for tests. Default 0. */
+  delayMs?: number;
 }
 
 export interface ReceiverStats {
@@ -62,6 +64,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const maxMessageBytes = options.maxMessageBytes ?? 8 * 1024 * 1024;
   const traceIdleMs = options.traceIdleMs ?? 500;
   const onReject = options.onReject ?? ((message: string) => console.error(message));
+  const delay = async () => {
+    if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
+  };
 
   let kept: ReceivedSpan[] = [];
   const stats: ReceiverStats = { exports: 0, spans: 0, rejected: 0, dropped: 0 };
@@ -93,24 +98,36 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     }
   }
 
-  function reject(transport: string, error: unknown): string {
+  function reject(transport: string, reason: string): void {
     stats.rejected += 1;
-    const reason = error instanceof OtlpDecodeError ? error.message : `unexpected error: ${String(error)}`;
     onReject(`otlp-receiver: rejected an ${transport} export: ${reason}`);
-    return reason;
   }
 
   const grpcServer = new grpc.Server({
     'grpc.max_receive_message_length': maxMessageBytes,
+    // Sees every status sent, also those grpc-js sends itself (a message over the size limit).
+    interceptors: [
+      (_method, call) =>
+        new grpc.ServerInterceptingCall(call, {
+          sendStatus(status, next) {
+            if (status.code !== grpc.status.OK) reject('OTLP/gRPC', `${grpc.status[status.code]}: ${status.details}`);
+            next(status);
+          },
+        }),
+    ],
   });
   grpcServer.addService(traceServiceDefinition, {
-    Export(call: grpc.ServerUnaryCall<Buffer, unknown>, callback: grpc.sendUnaryData<unknown>) {
+    async Export(call: grpc.ServerUnaryCall<Buffer, unknown>, callback: grpc.sendUnaryData<unknown>) {
+      let spans;
       try {
-        accept(decodeProtobufRequest(call.request));
-        callback(null, {});
+        spans = decodeProtobufRequest(call.request);
       } catch (error) {
-        callback({ code: grpc.status.INVALID_ARGUMENT, details: reject('OTLP/gRPC', error) });
+        callback({ code: grpc.status.INVALID_ARGUMENT, details: describe(error) });
+        return;
       }
+      await delay();
+      accept(spans);
+      callback(null, {});
     },
   });
   const grpcPort = await new Promise<number>((resolve, fail) => {
@@ -149,28 +166,28 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxMessageBytes) {
-        reject('OTLP/HTTP', new OtlpDecodeError(`body over ${maxMessageBytes} bytes`));
+        reject('OTLP/HTTP', `body over ${maxMessageBytes} bytes`);
         reply(413, 'text/plain', `body over ${maxMessageBytes} bytes\n`);
         req.destroy();
       } else chunks.push(chunk);
     });
-    req.on('end', () => {
+    req.on('end', async () => {
       if (res.headersSent) return;
+      let spans;
       try {
         let body: Buffer = Buffer.concat(chunks);
         if (req.headers['content-encoding'] === 'gzip') body = gunzip(body, maxMessageBytes);
-        if (type === 'application/json') {
-          accept(decodeJsonRequest(body.toString('utf8')));
-          reply(200, 'application/json', '{}');
-        } else {
-          accept(decodeProtobufRequest(body));
-          reply(200, 'application/x-protobuf', emptyExportResponse);
-        }
+        spans = type === 'application/json' ? decodeJsonRequest(body.toString('utf8')) : decodeProtobufRequest(body);
       } catch (error) {
-        const reason = reject(`OTLP/HTTP ${type === 'application/json' ? 'JSON' : 'protobuf'}`, error);
+        reject(`OTLP/HTTP ${type === 'application/json' ? 'JSON' : 'protobuf'}`, describe(error));
         // OTLP/HTTP: 400 means "do not retry this payload"; the body says why.
-        reply(400, 'text/plain', `${reason}\n`);
+        reply(400, 'text/plain', `${describe(error)}\n`);
+        return;
       }
+      await delay();
+      accept(spans);
+      if (type === 'application/json') reply(200, 'application/json', '{}');
+      else reply(200, 'application/x-protobuf', emptyExportResponse);
     });
   }
 
@@ -208,13 +225,18 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     async close() {
       for (const { timer } of openTraces.values()) clearTimeout(timer);
       openTraces.clear();
-      await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
+      // A collector that stops drops its connections: exporters see it go away at once.
+      grpcServer.forceShutdown();
       if (httpServer) {
         httpServer.closeAllConnections();
         await new Promise<void>((resolve) => httpServer!.close(() => resolve()));
       }
     },
   };
+}
+
+function describe(error: unknown): string {
+  return error instanceof OtlpDecodeError ? error.message : `unexpected error: ${String(error)}`;
 }
 
 function gunzip(body: Buffer, maxBytes: number): Buffer {

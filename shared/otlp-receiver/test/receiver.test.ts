@@ -165,7 +165,39 @@ describe('bad input to the receiver', () => {
     client.close();
     expect(error.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(error.details).toMatch(/not a protobuf ExportTraceServiceRequest/);
+    expect(rejections).toEqual([expect.stringMatching(/^otlp-receiver: rejected an OTLP\/gRPC export: INVALID_ARGUMENT: not a protobuf/)]);
 
+    await sendTrace(new GrpcTraceExporter({ url: `http://localhost:${receiver.grpcPort}` }));
+    expect(receiver.spans()).toHaveLength(2);
+  });
+
+  it('answers RESOURCE_EXHAUSTED to a gRPC message over the size limit, and keeps serving', async () => {
+    const small = await startReceiver({ grpcPort: 0, httpPort: null, maxMessageBytes: 2000 });
+    try {
+      const exporter = new GrpcTraceExporter({ url: `http://localhost:${small.grpcPort}` });
+      const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+      const span = provider.getTracer('t').startSpan('x'.repeat(5000));
+      span.end();
+      // grpc-js rejects it before the service sees it: the sender gets the status, no log line here.
+      const result = await new Promise<{ error?: Error }>((resolve) => exporter.export([span as never], resolve));
+      expect(result.error?.message).toMatch(/RESOURCE_EXHAUSTED.*larger than max/);
+      expect(small.spans()).toEqual([]);
+      provider.getTracer('t').startSpan('small').end();
+      await provider.forceFlush();
+      expect(small.spans().map((s) => s.name)).toEqual(['small']);
+      await provider.shutdown();
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('survives bytes that are not HTTP/2 at all on the gRPC port, and keeps serving', async () => {
+    const socket = net.connect(receiver.grpcPort, 'localhost');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    // The HTTP/2 server answers with GOAWAY and closes the connection.
+    const closed = new Promise((resolve) => socket.resume().once('close', resolve));
+    socket.write('this is not a gRPC client\r\n\r\n');
+    await closed;
     await sendTrace(new GrpcTraceExporter({ url: `http://localhost:${receiver.grpcPort}` }));
     expect(receiver.spans()).toHaveLength(2);
   });

@@ -1,3 +1,4 @@
+import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
@@ -8,6 +9,9 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
+import { conciseDiagLogger, OutageReportingExporter } from './export-problems';
+
+export { conciseDiagLogger, OutageReportingExporter };
 
 export const OTLP_PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
@@ -25,6 +29,8 @@ export interface TelemetryConfig {
    * project's default, as in the Python original. The spec's (and the JS SDK's) is http/protobuf.
    */
   otlpProtocol: OtlpProtocol;
+  /** OTEL_LOG_LEVEL: when set, the SDK's own console logger at that level; else a concise one. */
+  logLevel?: string;
   /** OTEL_BSP_*: a BatchSpanProcessor built in code reads no variables itself. */
   batch: {
     maxQueueSize: number;
@@ -49,6 +55,7 @@ export function readTelemetryConfig(
     serviceName: text(env, 'OTEL_SERVICE_NAME') ?? defaults.serviceName,
     tracesExporters: readTracesExporters(env),
     otlpProtocol: readProtocol(env),
+    ...(text(env, 'OTEL_LOG_LEVEL') ? { logLevel: text(env, 'OTEL_LOG_LEVEL') } : {}),
     batch: {
       maxQueueSize: count(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 2048),
       maxExportBatchSize: count(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
@@ -61,13 +68,16 @@ export function readTelemetryConfig(
 /**
  * One processor per exporter: OTLP spans are batched (export off the request path), console
  * spans are printed as each one ends. Endpoint, headers, timeout and compression are left to
- * the exporters, which read OTEL_EXPORTER_OTLP_* themselves.
+ * the exporters, which read OTEL_EXPORTER_OTLP_* themselves. Export problems are reported in a
+ * line each, once per outage (see export-problems.ts).
  */
 export function createSpanProcessors(config: TelemetryConfig): SpanProcessor[] {
+  // Without a logger the SDK says nothing, not even that spans are dropped.
+  if (!config.logLevel) diag.setLogger(conciseDiagLogger, DiagLogLevel.WARN);
   return config.tracesExporters.map((name) =>
     name === 'console'
       ? new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })
-      : new BatchSpanProcessor({ exporter: createOtlpExporter(config.otlpProtocol), ...config.batch }),
+      : new BatchSpanProcessor({ exporter: new OutageReportingExporter(createOtlpExporter(config.otlpProtocol)), ...config.batch }),
   );
 }
 
