@@ -1,6 +1,6 @@
 // `npm run compare [-- <path>]`: one request to each app, their traces side by side, and every
 // difference that remains after normalizeTrace. Fits a 100-column terminal.
-import { APP_NAMES, withAllApps, type AppName } from '@repo/app-process';
+import { APP_NAMES, type AppName, SERVICE_NAMES, withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import { diffTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
 
@@ -15,14 +15,9 @@ await withAllApps({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } 
 const spans = receiver.spans();
 await receiver.close();
 
-const SERVICE: Record<AppName, string> = {
-  manual: 'manual-instrument-service',
-  automatic: 'auto-instrument-service',
-  programmatic: 'programmatic-instrument-service',
-};
 const traces = Object.fromEntries(
   APP_NAMES.map((name) => {
-    const own = spans.filter((span) => span.resource['service.name'] === SERVICE[name]);
+    const own = spans.filter((span) => span.resource['service.name'] === SERVICE_NAMES[name]);
     return [name, own.length ? normalizeTrace(own) : undefined];
   }),
 ) as Record<AppName, NormalizedTrace | undefined>;

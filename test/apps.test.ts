@@ -1,15 +1,9 @@
 // Each app as a user runs it (`npm start --workspace apps/<name>`), exporting over real OTLP to
 // a real receiver. What the three produce compared span by span is test/equivalence.test.ts.
-import { APP_NAMES, startApp, type AppName, type AppProcess } from '@repo/app-process';
+import { APP_NAMES, type AppProcess, SERVICE_NAMES, startApp } from '@repo/app-process';
 import { startReceiver, type ReceivedSpan, type Receiver } from '@repo/otlp-receiver';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const SERVICE_NAMES: Record<AppName, string> = {
-  manual: 'manual-instrument-service',
-  automatic: 'auto-instrument-service',
-  programmatic: 'programmatic-instrument-service',
-};
 
 let receiver: Receiver;
 beforeAll(async () => {

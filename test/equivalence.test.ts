@@ -1,7 +1,7 @@
 // The Python original says its manual and automatic scripts "produce the same result". This
 // checks it for the three apps here: the same requests to each, the spans that arrive over
 // real OTLP/gRPC, normalized and compared span by span.
-import { APP_NAMES, withAllApps, type AppExit, type AppName } from '@repo/app-process';
+import { APP_NAMES, type AppExit, type AppName, SERVICE_NAMES, withAllApps } from '@repo/app-process';
 import { startReceiver, type ReceivedSpan } from '@repo/otlp-receiver';
 import { diffTraces, formatDifferences, normalizeTrace, type Difference, type NormalizedTrace } from '@repo/trace-diff';
 import { randomBytes } from 'node:crypto';
@@ -62,18 +62,12 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-const SERVICE: Record<AppName, string> = {
-  manual: 'manual-instrument-service',
-  automatic: 'auto-instrument-service',
-  programmatic: 'programmatic-instrument-service',
-};
-
 /** All spans of the trace whose SERVER span served `?param=<param>` in that app; [] if none. */
 function traceOf(name: AppName, param: string): ReceivedSpan[] {
-  const servers = allSpans.filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === SERVICE[name] &&
+  const servers = allSpans.filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === SERVICE_NAMES[name] &&
     new URLSearchParams(String(s.attributes['url.query'] ?? '')).get('param') === param);
   expect(servers.length, `${name}: SERVER spans for param=${param}`).toBeLessThanOrEqual(1);
-  return servers.length ? allSpans.filter((s) => s.traceId === servers[0].traceId && s.resource['service.name'] === SERVICE[name]) : [];
+  return servers.length ? allSpans.filter((s) => s.traceId === servers[0].traceId && s.resource['service.name'] === SERVICE_NAMES[name]) : [];
 }
 
 /** The SERVER span alone, as the HTTP semantic conventions define it: no resource, scope or events. */
@@ -158,7 +152,7 @@ describe('where the three agree: the SERVER span', () => {
       const spans = allSpans.filter((s) => s.traceId === traceId);
       expect(spans, `request ${i}`).toHaveLength(spansPerTrace);
       expect(server(spans)).toMatchObject({ parentSpanId: parentId, attributes: expect.objectContaining({ 'url.query': `param=concurrent-${i}` }) });
-      expect(spans.every((s) => s.resource['service.name'] === SERVICE[name])).toBe(true);
+      expect(spans.every((s) => s.resource['service.name'] === SERVICE_NAMES[name])).toBe(true);
     });
   });
 });
@@ -199,7 +193,7 @@ describe('where they differ, and why', () => {
   });
 
   it('no duplicate router spans in the automatic app: instrumentation-router is left off (OTEL_NODE_ENABLED_INSTRUMENTATIONS=http,express)', () => {
-    const scopes = new Set(allSpans.filter((s) => s.resource['service.name'] === SERVICE.automatic).map((s) => s.scope.name));
+    const scopes = new Set(allSpans.filter((s) => s.resource['service.name'] === SERVICE_NAMES.automatic).map((s) => s.scope.name));
     expect([...scopes].sort()).toEqual(['@opentelemetry/instrumentation-express', '@opentelemetry/instrumentation-http']);
   });
 

@@ -1,15 +1,10 @@
 // Tracing must never take the service down: not a missing, vanishing or slow collector, not
 // hostile requests, and a normal shutdown must not lose spans it could have kept.
-import { APP_NAMES, startApp, type AppName, type AppProcess } from '@repo/app-process';
+import { APP_NAMES, type AppName, type AppProcess, SERVICE_NAMES, startApp } from '@repo/app-process';
 import { startReceiver, type ReceivedSpan, type Receiver } from '@repo/otlp-receiver';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 
-const SERVICE: Record<AppName, string> = {
-  manual: 'manual-instrument-service',
-  automatic: 'auto-instrument-service',
-  programmatic: 'programmatic-instrument-service',
-};
 const REPORTS_OUTAGES: Record<AppName, boolean> = { manual: true, automatic: false, programmatic: true };
 
 /** A port with nothing listening on it (yet). */
@@ -51,7 +46,7 @@ async function untilExportWorks(app: AppProcess, receiver: Receiver, timeoutMs =
 }
 
 const serverSpans = (receiver: Receiver, name: AppName, param: string) =>
-  receiver.spans().filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === SERVICE[name] &&
+  receiver.spans().filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === SERVICE_NAMES[name] &&
     String(s.attributes['url.query']).startsWith(`param=${param}-`));
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'g'))?.length ?? 0;
 

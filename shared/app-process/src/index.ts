@@ -4,18 +4,26 @@ import path from 'node:path';
 export const APP_NAMES = ['manual', 'automatic', 'programmatic'] as const;
 export type AppName = (typeof APP_NAMES)[number];
 
+/** The service name each app reports when OTEL_SERVICE_NAME is unset: the Python original's. */
+export const SERVICE_NAMES: Record<AppName, string> = {
+  manual: 'manual-instrument-service',
+  automatic: 'auto-instrument-service',
+  programmatic: 'programmatic-instrument-service',
+};
+
 /** The repository root, where `npm start --workspace apps/<name>` runs. */
 export const repoRoot = path.resolve(__dirname, '../../..');
 
 export interface AppProcess {
   readonly name: AppName;
+  /** The app's own process (npm's child). */
   readonly pid: number;
   /** The port it listens on, read from its "listening on" line. */
   readonly port: number;
   readonly url: string;
-  /** Everything it printed so far (npm's lines included). */
+  /** What it printed so far (npm's lines included), the last 256 KB of it. */
   output(): string;
-  /** Sends the signal and resolves when the process has exited; SIGKILL after `timeoutMs`. */
+  /** Sends the signal to the app and resolves when it has exited; SIGKILL after `timeoutMs`. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<AppExit>;
 }
 
@@ -27,6 +35,8 @@ export interface AppExit {
 }
 
 export interface StartAppOptions {
+  /** The package script to run: `start` (default), or `start:untraced` (the automatic app without the hook). */
+  script?: 'start' | 'start:untraced';
   /** Added to the environment; PORT defaults to 0 (a free port). */
   env?: Record<string, string>;
   /** How long to wait for the "listening on" line. Default 20 s. */
@@ -38,21 +48,32 @@ export interface StartAppOptions {
  * node, so that a signal sent to npm is forwarded to the app itself.
  */
 export function startApp(name: AppName, options: StartAppOptions = {}): Promise<AppProcess> {
-  const child = spawn('npm', ['start', '--silent', '--workspace', `apps/${name}`], {
+  const child = spawn('npm', ['run', options.script ?? 'start', '--silent', '--workspace', `apps/${name}`], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that a SIGKILL reaches the app too: npm cannot forward that one.
+    detached: true,
   });
+  const killAll = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+  // The last 256 KB: a benchmark makes the apps log a line per request.
+  const keep = (text: string) => (output = (output + text).slice(-256 * 1024));
+  child.stdout.setEncoding('utf8').on('data', keep);
+  child.stderr.setEncoding('utf8').on('data', keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      killAll();
       reject(new Error(`${name} did not start within ${options.timeoutMs ?? 20_000} ms. Output:\n${output}`));
     }, options.timeoutMs ?? 20_000);
     void exited.then(({ code, signal }) => {
@@ -60,21 +81,29 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
       reject(new Error(`${name} exited (${signal ?? code}) before listening. Output:\n${output}`));
     });
     const onData = () => {
-      const match = /listening on http:\/\/localhost:(\d+)/.exec(output);
+      const match = /listening on http:\/\/localhost:(\d+) \(pid (\d+)\)/.exec(output);
       if (!match) return;
       clearTimeout(timer);
       child.stdout.off('data', onData);
       const port = Number(match[1]);
+      const pid = Number(match[2]);
       resolve({
         name,
-        pid: child.pid!,
+        pid,
         port,
         url: `http://localhost:${port}`,
         output: () => output,
         async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
           const started = Date.now();
-          const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-          child.kill(signal);
+          const killer = setTimeout(killAll, timeoutMs);
+          if (signal === 'SIGKILL') killAll();
+          else {
+            try {
+              process.kill(pid, signal); // to the app itself, as a process manager would
+            } catch {
+              // already gone
+            }
+          }
           const result = await exited;
           clearTimeout(killer);
           return { ...result, ms: Date.now() - started };

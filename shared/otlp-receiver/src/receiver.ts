@@ -30,6 +30,11 @@ export interface ReceiverOptions {
   onReject?: (message: string) => void;
   /** Holds each export this long before answering: a slow collector, for tests. Default 0. */
   delayMs?: number;
+  /**
+   * Answers gRPC exports without decoding them, and decodes what it kept at the next spans()
+   * or stats(): for the benchmark, where decoding would compete with the apps for the CPU.
+   */
+  decodeLater?: boolean;
 }
 
 export interface ReceiverStats {
@@ -72,6 +77,19 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const stats: ReceiverStats = { exports: 0, spans: 0, rejected: 0, dropped: 0 };
   const waiters = new Set<() => void>();
   const openTraces = new Map<string, { spans: ReceivedSpan[]; timer: NodeJS.Timeout }>();
+  let undecoded: Buffer[] = [];
+
+  function decodeKept(): void {
+    const kept = undecoded;
+    undecoded = [];
+    for (const bytes of kept) {
+      try {
+        accept(decodeProtobufRequest(bytes));
+      } catch (error) {
+        reject('OTLP/gRPC', describe(error));
+      }
+    }
+  }
 
   function accept(spans: ReceivedSpan[]): void {
     stats.exports += 1;
@@ -118,6 +136,11 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   });
   grpcServer.addService(traceServiceDefinition, {
     async Export(call: grpc.ServerUnaryCall<Buffer, unknown>, callback: grpc.sendUnaryData<unknown>) {
+      if (options.decodeLater) {
+        undecoded.push(call.request);
+        callback(null, {});
+        return;
+      }
       let spans;
       try {
         spans = decodeProtobufRequest(call.request);
@@ -197,10 +220,17 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     grpcPort,
     httpPort,
     grpcEndpoint: `http://localhost:${grpcPort}`,
-    spans: () => [...kept],
-    stats: () => ({ ...stats }),
+    spans: () => {
+      decodeKept();
+      return [...kept];
+    },
+    stats: () => {
+      decodeKept();
+      return { ...stats };
+    },
     clear() {
       kept = [];
+      undecoded = [];
     },
     waitForSpans(until, timeoutMs = 10_000) {
       return new Promise((resolve, fail) => {

@@ -50,7 +50,7 @@ export function runServer(app: Listenable, options: RunServerOptions): Server {
     }
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
-    console.log(`listening on http://localhost:${actualPort}`);
+    console.log(`listening on http://localhost:${actualPort} (pid ${process.pid})`);
   });
 
   function stop(signal?: NodeJS.Signals): Promise<void> {

@@ -4,12 +4,12 @@ import { readTelemetryConfig, TelemetryConfigError } from '../src/index.ts';
 const defaults = { serviceName: 'manual-instrument-service' };
 
 describe('readTelemetryConfig', () => {
-  it('without OTEL_* variables: the app default name, OTLP over gRPC, the batch processor defaults', () => {
+  it('without OTEL_* variables: the app default name, OTLP over gRPC, the batch processor defaults (a larger queue)', () => {
     expect(readTelemetryConfig(defaults, {})).toEqual({
       serviceName: 'manual-instrument-service',
       tracesExporters: ['otlp'],
       otlpProtocol: 'grpc',
-      batch: { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 },
+      batch: { maxQueueSize: 8192, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 },
     });
   });
 

@@ -1,0 +1,28 @@
+// The benchmark's figures are noisy and are not tested; that it runs, and counts right, is.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+
+it('npm run bench runs all four variants, prints both tables, and every traced request has its span', () => {
+  const json = path.join(mkdtempSync(path.join(tmpdir(), 'bench-')), 'bench.json');
+  const args = ['--duration', '1', '--warmup', '1', '--rounds', '1', '--connections', '5', '--rate', '100', '--json', json];
+  const run = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', 'scripts', 'bench.ts'), ...args], { encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  expect(run.stdout).toMatch(/\| variant +\| req\/s \|/);
+  expect(run.stdout).toMatch(/\| spans\/s \|/);
+
+  const figures = JSON.parse(readFileSync(json, 'utf8'));
+  expect(Object.keys(figures.medians)).toEqual(['baseline', 'manual', 'automatic', 'programmatic']);
+  for (const name of ['manual', 'automatic', 'programmatic']) {
+    const { spans, responses, requestsPerSecond } = figures.medians[name];
+    expect(requestsPerSecond, name).toBeGreaterThan(0);
+    // Each answered request has its span; a request in flight at the end of a run (at most one
+    // per connection, 3 runs) is served and traced but not counted as answered.
+    expect(spans, `${name}: SERVER spans received`).toBeGreaterThanOrEqual(responses);
+    expect(spans, `${name}: SERVER spans received`).toBeLessThanOrEqual(responses + 3 * 5);
+  }
+  expect(figures.medians.baseline.spans).toBe(0);
+  expect(figures.receiver.spansPerSecond).toBeGreaterThan(0);
+}, 120_000);
