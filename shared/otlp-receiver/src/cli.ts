@@ -22,12 +22,16 @@ async function main(): Promise<void> {
   console.log(
     `OTLP receiver: gRPC on ${values.host}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${values.host}:${receiver.httpPort}/v1/traces`,
   );
+  let stopping = false;
+  // Ctrl-C can come twice, from the terminal and from a parent such as concurrently.
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     const { exports, spans, rejected } = receiver.stats();
     void receiver.close().then(() => console.log(`OTLP receiver stopped: ${spans} spans in ${exports} exports, ${rejected} rejected`));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 function port(value: string, flag: string): number {

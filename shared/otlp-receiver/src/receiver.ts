@@ -1,15 +1,7 @@
-import * as grpc from '@grpc/grpc-js';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
-import {
-  decodeJsonRequest,
-  decodeProtobufRequest,
-  emptyExportResponse,
-  OtlpDecodeError,
-  traceServiceDefinition,
-  type ReceivedSpan,
-} from './otlp';
+import { decodeProtobufRequest, type ReceivedSpan } from './otlp';
+import { describe, startGrpcTransport, startHttpTransport, type Transport } from './transports';
+
+export { ReceiverListenError } from './transports';
 
 export interface ReceiverOptions {
   /** OTLP/gRPC port. Default 4317; 0 takes a free one. */
@@ -58,11 +50,6 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-/** The port a receiver wanted is taken, or could not be bound. */
-export class ReceiverListenError extends Error {
-  override name = 'ReceiverListenError';
-}
-
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
   const host = options.host ?? 'localhost';
   const maxSpans = options.maxSpans ?? 100_000;
@@ -80,9 +67,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   let undecoded: Buffer[] = [];
 
   function decodeKept(): void {
-    const kept = undecoded;
+    const pending = undecoded;
     undecoded = [];
-    for (const bytes of kept) {
+    for (const bytes of pending) {
       try {
         accept(decodeProtobufRequest(bytes));
       } catch (error) {
@@ -121,104 +108,29 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     onReject(`otlp-receiver: rejected an ${transport} export: ${reason}`);
   }
 
-  const grpcServer = new grpc.Server({
-    'grpc.max_receive_message_length': maxMessageBytes,
-    // Sees every status sent, also those grpc-js sends itself (a message over the size limit).
-    interceptors: [
-      (_method, call) =>
-        new grpc.ServerInterceptingCall(call, {
-          sendStatus(status, next) {
-            if (status.code !== grpc.status.OK) reject('OTLP/gRPC', `${grpc.status[status.code]}: ${status.details}`);
-            next(status);
-          },
-        }),
-    ],
-  });
-  grpcServer.addService(traceServiceDefinition, {
-    async Export(call: grpc.ServerUnaryCall<Buffer, unknown>, callback: grpc.sendUnaryData<unknown>) {
-      if (options.decodeLater) {
-        undecoded.push(call.request);
-        callback(null, {});
-        return;
-      }
-      let spans;
-      try {
-        spans = decodeProtobufRequest(call.request);
-      } catch (error) {
-        callback({ code: grpc.status.INVALID_ARGUMENT, details: describe(error) });
-        return;
-      }
+  const sink = {
+    accept: async (spans: ReceivedSpan[]) => {
       await delay();
       accept(spans);
-      callback(null, {});
     },
-  });
-  const grpcPort = await new Promise<number>((resolve, fail) => {
-    grpcServer.bindAsync(`${host}:${options.grpcPort ?? 4317}`, grpc.ServerCredentials.createInsecure(), (error, port) =>
-      error ? fail(listenError('OTLP/gRPC', options.grpcPort ?? 4317, error)) : resolve(port),
-    );
-  });
-
-  let httpServer: http.Server | null = null;
+    keepUndecoded: options.decodeLater ? (bytes: Buffer) => void undecoded.push(bytes) : undefined,
+    reject,
+  };
+  const grpcTransport = await startGrpcTransport(host, options.grpcPort ?? 4317, maxMessageBytes, sink);
+  let httpTransport: Transport | null = null;
   if (options.httpPort !== null) {
-    httpServer = http.createServer((req, res) => handleHttp(req, res));
     try {
-      await new Promise<void>((resolve, fail) => {
-        httpServer!.once('error', fail).listen(options.httpPort ?? 4318, host, () => resolve());
-      });
+      httpTransport = await startHttpTransport(host, options.httpPort ?? 4318, maxMessageBytes, sink);
     } catch (error) {
-      grpcServer.forceShutdown();
-      throw listenError('OTLP/HTTP', options.httpPort ?? 4318, error as Error);
+      await grpcTransport.close();
+      throw error;
     }
   }
-
-  function handleHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const reply = (status: number, type: string, body: string | Buffer) =>
-      res.writeHead(status, { 'content-type': type }).end(body);
-    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/traces') {
-      reply(404, 'text/plain', 'this receiver takes traces only: POST /v1/traces\n');
-      return;
-    }
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
-    if (type !== 'application/x-protobuf' && type !== 'application/json') {
-      reply(415, 'text/plain', 'content-type must be application/x-protobuf or application/json\n');
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxMessageBytes) {
-        reject('OTLP/HTTP', `body over ${maxMessageBytes} bytes`);
-        reply(413, 'text/plain', `body over ${maxMessageBytes} bytes\n`);
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', async () => {
-      if (res.headersSent) return;
-      let spans;
-      try {
-        let body: Buffer = Buffer.concat(chunks);
-        if (req.headers['content-encoding'] === 'gzip') body = gunzip(body, maxMessageBytes);
-        spans = type === 'application/json' ? decodeJsonRequest(body.toString('utf8')) : decodeProtobufRequest(body);
-      } catch (error) {
-        reject(`OTLP/HTTP ${type === 'application/json' ? 'JSON' : 'protobuf'}`, describe(error));
-        // OTLP/HTTP: 400 means "do not retry this payload"; the body says why.
-        reply(400, 'text/plain', `${describe(error)}\n`);
-        return;
-      }
-      await delay();
-      accept(spans);
-      if (type === 'application/json') reply(200, 'application/json', '{}');
-      else reply(200, 'application/x-protobuf', emptyExportResponse);
-    });
-  }
-
-  const httpPort = httpServer ? (httpServer.address() as AddressInfo).port : null;
+  const grpcPort = grpcTransport.port;
 
   return {
     grpcPort,
-    httpPort,
+    httpPort: httpTransport?.port ?? null,
     grpcEndpoint: `http://localhost:${grpcPort}`,
     spans: () => {
       decodeKept();
@@ -255,33 +167,8 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     async close() {
       for (const { timer } of openTraces.values()) clearTimeout(timer);
       openTraces.clear();
-      // A collector that stops drops its connections: exporters see it go away at once.
-      grpcServer.forceShutdown();
-      if (httpServer) {
-        httpServer.closeAllConnections();
-        await new Promise<void>((resolve) => httpServer!.close(() => resolve()));
-      }
+      await grpcTransport.close();
+      await httpTransport?.close();
     },
   };
-}
-
-function describe(error: unknown): string {
-  return error instanceof OtlpDecodeError ? error.message : `unexpected error: ${String(error)}`;
-}
-
-function gunzip(body: Buffer, maxBytes: number): Buffer {
-  try {
-    return gunzipSync(body, { maxOutputLength: maxBytes });
-  } catch (error) {
-    throw new OtlpDecodeError(`content-encoding gzip, but the body does not gunzip: ${(error as Error).message}`);
-  }
-}
-
-function listenError(transport: string, port: number, error: Error): ReceiverListenError {
-  const taken = /EADDRINUSE|address already in use|No address added/i.test(`${(error as NodeJS.ErrnoException).code} ${error.message}`);
-  return new ReceiverListenError(
-    taken
-      ? `${transport} port ${port} is already in use (another collector or receiver running?); stop it or choose another port`
-      : `${transport} cannot listen on port ${port}: ${error.message}`,
-  );
 }

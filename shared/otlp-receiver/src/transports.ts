@@ -1,0 +1,154 @@
+import * as grpc from '@grpc/grpc-js';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import {
+  decodeJsonRequest,
+  decodeProtobufRequest,
+  emptyExportResponse,
+  OtlpDecodeError,
+  traceServiceDefinition,
+  type ReceivedSpan,
+} from './otlp';
+
+/** The port a receiver wanted is taken, or could not be bound. */
+export class ReceiverListenError extends Error {
+  override name = 'ReceiverListenError';
+}
+
+/** Where the transports hand what they receive. */
+export interface ExportSink {
+  /** Takes an export's spans; resolves when the sender may be answered. */
+  accept(spans: ReceivedSpan[]): Promise<void>;
+  /** Takes an export's bytes undecoded, if the receiver decodes later; else undefined. */
+  keepUndecoded?: (bytes: Buffer) => void;
+  reject(transport: string, reason: string): void;
+}
+
+export interface Transport {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** OTLP/gRPC on host:port: the TraceService/Export method. */
+export async function startGrpcTransport(host: string, port: number, maxMessageBytes: number, sink: ExportSink): Promise<Transport> {
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': maxMessageBytes,
+    // Sees every status sent, also those grpc-js sends itself (a message over the size limit).
+    interceptors: [
+      (_method, call) =>
+        new grpc.ServerInterceptingCall(call, {
+          sendStatus(status, next) {
+            if (status.code !== grpc.status.OK) sink.reject('OTLP/gRPC', `${grpc.status[status.code]}: ${status.details}`);
+            next(status);
+          },
+        }),
+    ],
+  });
+  server.addService(traceServiceDefinition, {
+    async Export(call: grpc.ServerUnaryCall<Buffer, unknown>, callback: grpc.sendUnaryData<unknown>) {
+      if (sink.keepUndecoded) {
+        sink.keepUndecoded(call.request);
+        callback(null, {});
+        return;
+      }
+      let spans;
+      try {
+        spans = decodeProtobufRequest(call.request);
+      } catch (error) {
+        callback({ code: grpc.status.INVALID_ARGUMENT, details: describe(error) });
+        return;
+      }
+      await sink.accept(spans);
+      callback(null, {});
+    },
+  });
+  const bound = await new Promise<number>((resolve, fail) => {
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, actual) =>
+      error ? fail(listenError('OTLP/gRPC', port, error)) : resolve(actual),
+    );
+  });
+  return {
+    port: bound,
+    // A collector that stops drops its connections: exporters see it go away at once.
+    close: async () => server.forceShutdown(),
+  };
+}
+
+/** OTLP/HTTP on host:port: POST /v1/traces, protobuf or JSON, optionally gzipped. */
+export async function startHttpTransport(host: string, port: number, maxMessageBytes: number, sink: ExportSink): Promise<Transport> {
+  const server = http.createServer((req, res) => {
+    const reply = (status: number, type: string, body: string | Buffer) =>
+      res.writeHead(status, { 'content-type': type }).end(body);
+    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/traces') {
+      reply(404, 'text/plain', 'this receiver takes traces only: POST /v1/traces\n');
+      return;
+    }
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
+    if (type !== 'application/x-protobuf' && type !== 'application/json') {
+      reply(415, 'text/plain', 'content-type must be application/x-protobuf or application/json\n');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxMessageBytes) {
+        sink.reject('OTLP/HTTP', `body over ${maxMessageBytes} bytes`);
+        reply(413, 'text/plain', `body over ${maxMessageBytes} bytes\n`);
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', async () => {
+      if (res.headersSent) return;
+      let spans;
+      try {
+        let body: Buffer = Buffer.concat(chunks);
+        if (req.headers['content-encoding'] === 'gzip') body = gunzip(body, maxMessageBytes);
+        spans = type === 'application/json' ? decodeJsonRequest(body.toString('utf8')) : decodeProtobufRequest(body);
+      } catch (error) {
+        sink.reject(`OTLP/HTTP ${type === 'application/json' ? 'JSON' : 'protobuf'}`, describe(error));
+        // OTLP/HTTP: 400 means "do not retry this payload"; the body says why.
+        reply(400, 'text/plain', `${describe(error)}\n`);
+        return;
+      }
+      await sink.accept(spans);
+      if (type === 'application/json') reply(200, 'application/json', '{}');
+      else reply(200, 'application/x-protobuf', emptyExportResponse);
+    });
+  });
+  try {
+    await new Promise<void>((resolve, fail) => {
+      server.once('error', fail).listen(port, host, () => resolve());
+    });
+  } catch (error) {
+    throw listenError('OTLP/HTTP', port, error as Error);
+  }
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export function describe(error: unknown): string {
+  return error instanceof OtlpDecodeError ? error.message : `unexpected error: ${String(error)}`;
+}
+function gunzip(body: Buffer, maxBytes: number): Buffer {
+  try {
+    return gunzipSync(body, { maxOutputLength: maxBytes });
+  } catch (error) {
+    throw new OtlpDecodeError(`content-encoding gzip, but the body does not gunzip: ${(error as Error).message}`);
+  }
+}
+
+function listenError(transport: string, port: number, error: Error): ReceiverListenError {
+  const taken = /EADDRINUSE|address already in use|No address added/i.test(`${(error as NodeJS.ErrnoException).code} ${error.message}`);
+  return new ReceiverListenError(
+    taken
+      ? `${transport} port ${port} is already in use (another collector or receiver running?); stop it or choose another port`
+      : `${transport} cannot listen on port ${port}: ${error.message}`,
+  );
+}
