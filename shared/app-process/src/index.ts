@@ -44,8 +44,8 @@ export interface StartAppOptions {
 }
 
 /**
- * Starts an app with its own start script, `npm start --workspace apps/<name>`, which `exec`s
- * node, so that a signal sent to npm is forwarded to the app itself.
+ * Starts an app with its own start script, `npm start --workspace apps/<name>`. The script
+ * `exec`s node, so npm's child is the app itself; stop() signals it directly.
  */
 export function startApp(name: AppName, options: StartAppOptions = {}): Promise<AppProcess> {
   const child = spawn('npm', ['run', options.script ?? 'start', '--silent', '--workspace', `apps/${name}`], {

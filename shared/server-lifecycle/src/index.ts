@@ -53,6 +53,12 @@ export function runServer(app: Listenable, options: RunServerOptions): Server {
     console.log(`listening on http://localhost:${actualPort} (pid ${process.pid})`);
   });
 
+  // While stopping, in-flight requests are answered with "Connection: close", so that keep-alive
+  // clients let go of their connections and close() completes without waiting for them.
+  server.prependListener('request', (_req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
+  });
+
   function stop(signal?: NodeJS.Signals): Promise<void> {
     stopping ??= (async () => {
       if (signal) console.log(`${signal}: closing the server, finishing in-flight requests`);
