@@ -2,7 +2,7 @@
 // difference that remains after normalizeTrace. Fits a 100-column terminal.
 import { APP_NAMES, type AppName, SERVICE_NAMES, withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
-import { diffTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
+import { compareTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
 
 const path = process.argv[2] ?? '/server_request?param=compare';
 const COLUMN = 32;
@@ -28,31 +28,15 @@ for (let row = 0; row < Math.max(...trees.map((lines) => lines.length)); row++) 
   console.log(trees.map((lines) => fit(lines[row] ?? '', COLUMN)).join('  ').trimEnd());
 }
 
-// Each pair's differences, as rows of the value in each app. An app missing from a row has no
-// difference there with an app that has a value: it takes that value.
-const rows = new Map<string, Partial<Record<AppName, unknown>>>();
-const differing = new Set<string>();
-for (const [left, right] of [['manual', 'automatic'], ['manual', 'programmatic'], ['automatic', 'programmatic']] as const) {
-  const [a, b] = [traces[left], traces[right]];
-  if (!a || !b) continue;
-  for (const difference of diffTraces(a, b)) {
-    rows.set(difference.path, { ...rows.get(difference.path), [left]: difference.left, [right]: difference.right });
-    differing.add(`${left} ${right} ${difference.path}`).add(`${right} ${left} ${difference.path}`);
-  }
-}
-for (const [where, values] of rows) {
-  for (const name of APP_NAMES) {
-    const same = APP_NAMES.find((other) => other in values && !differing.has(`${name} ${other} ${where}`));
-    if (!(name in values) && same) values[name] = values[same];
-  }
-}
-console.log(`\n${rows.size} difference${rows.size === 1 ? '' : 's'} after normalizeTrace (ids, times, ports, pids, hosts, paths replaced):\n`);
+const rows = compareTraces(traces);
+console.log(`\n${rows.length} difference${rows.length === 1 ? '' : 's'} after normalizeTrace (ids, times, ports, pids, hosts, paths replaced):\n`);
 console.log(`${fit('where', 28)}${fit('app', 14)}value`);
-for (const [where, values] of rows) {
+for (const { path: where, values, explanation } of rows) {
   APP_NAMES.forEach((name, i) => {
     const value = traces[name] ? show(values[name]) : '(not traced)';
     console.log(`${fit(i === 0 ? where : '', 28)}${fit(name, 14)}${fit(value, 58).trimEnd()}`);
   });
+  console.log(wrap(`why: ${explanation}`, 28, 100));
 }
 
 function tree(trace: NormalizedTrace | undefined): string[] {
@@ -61,6 +45,16 @@ function tree(trace: NormalizedTrace | undefined): string[] {
     const depth = span.path.split('.').length - 1;
     return `${'  '.repeat(depth)}${depth ? '└ ' : ''}${span.kind} ${span.name}${span.status.code === 'ERROR' ? ' ✗' : ''}`;
   });
+}
+
+// Words on lines of at most `width` columns, each `indent` columns in.
+function wrap(text: string, indent: number, width: number): string {
+  const lines = [''];
+  for (const word of text.split(' ')) {
+    if (lines.at(-1)!.length + word.length + 1 > width - indent) lines.push('');
+    lines[lines.length - 1] += `${lines.at(-1) ? ' ' : ''}${word}`;
+  }
+  return lines.map((line) => ' '.repeat(indent) + line).join('\n');
 }
 
 function show(value: unknown): string {

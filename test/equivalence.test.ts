@@ -3,7 +3,7 @@
 // real OTLP/gRPC, normalized and compared span by span.
 import { APP_NAMES, type AppExit, type AppName, SERVICE_NAMES, withAllApps } from '@repo/app-process';
 import { startReceiver, type ReceivedSpan } from '@repo/otlp-receiver';
-import { diffTraces, formatDifferences, normalizeTrace, type Difference, type NormalizedTrace } from '@repo/trace-diff';
+import { compareTraces, diffTraces, formatDifferences, normalizeTrace, UNEXPLAINED, type Difference, type NormalizedTrace } from '@repo/trace-diff';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -210,6 +210,20 @@ describe('where they differ, and why', () => {
     expect(traces['GET /health'].programmatic).toEqual([]);
     expect(server(traces['GET /health'].manual).name).toBe('GET /health');
     expect(server(traces['GET /health'].automatic).name).toBe('GET /health');
+  });
+});
+
+describe('every difference has its one-line reason (npm run compare and the trace UI show it)', () => {
+  it.each(SCENARIO_NAMES)('%s: each row of compareTraces is a known difference', (scenario) => {
+    const rows = compareTraces(Object.fromEntries(APP_NAMES.map((name) => [name, traces[scenario][name].length ? normalizeTrace(traces[scenario][name]) : undefined])));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.filter((row) => row.explanation === UNEXPLAINED).map((row) => row.path)).toEqual([]);
+  });
+
+  it('a difference that is none of the known ones is said to be unknown', () => {
+    const [manual, changed] = [normalizeTrace(traces['a plain request'].manual), normalizeTrace(traces['a plain request'].manual)];
+    changed.spans[0].attributes['http.route'] = '/other';
+    expect(compareTraces({ manual, changed })).toEqual([{ path: 'spans[0].attributes["http.route"]', values: { manual: '/server_request', changed: '/other' }, explanation: UNEXPLAINED }]);
   });
 });
 

@@ -19,11 +19,13 @@ export interface RunServerOptions {
 
 export function readPort(defaultPort: number, env: Record<string, string | undefined> = process.env): number {
   const value = env.PORT?.trim();
-  if (!value) return defaultPort;
+  return value ? parsePort(value, 'PORT') : defaultPort;
+}
+
+/** A port number from a variable or flag called `name`; a clear error for anything else. */
+export function parsePort(value: string, name: string): number {
   const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT="${value}" is not a port number (0-65535)`);
-  }
+  if (!/^\d+$/.test(value) || port > 65535) throw new Error(`${name}="${value}" is not a port number (0-65535)`);
   return port;
 }
 

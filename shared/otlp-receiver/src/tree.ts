@@ -1,0 +1,54 @@
+import type { ReceivedSpan } from './otlp';
+
+/** A span at its place in its trace's tree. */
+export interface PlacedSpan {
+  span: ReceivedSpan;
+  /** The parent's position in placeSpans's result; undefined for a root. */
+  parent?: number;
+  /** Its position among its siblings (or among the roots). */
+  index: number;
+  depth: number;
+  /** The last of its siblings (or of the roots). */
+  last: boolean;
+}
+
+/**
+ * One trace's spans as a tree, parents first, siblings by start time (the name breaks ties, so
+ * the order does not depend on arrival). A span whose parent is not here (a remote caller, or
+ * not yet arrived) is a root; spans caught in a parent cycle, which only a broken sender makes,
+ * come last as roots. A loop, not recursion, so that a chain of any depth cannot overflow the stack.
+ */
+export function placeSpans(spans: ReceivedSpan[]): PlacedSpan[] {
+  const byId = new Map(spans.map((span) => [span.spanId, span]));
+  const children = new Map<string | undefined, ReceivedSpan[]>();
+  for (const span of spans) {
+    const parent = span.parentSpanId && span.parentSpanId !== span.spanId && byId.has(span.parentSpanId) ? span.parentSpanId : undefined;
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(span);
+    else children.set(parent, [span]);
+  }
+  for (const list of children.values()) {
+    list.sort((a, b) => (a.startTimeUnixNano === b.startTimeUnixNano ? a.name.localeCompare(b.name) : a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1));
+  }
+
+  const placed: PlacedSpan[] = [];
+  const seen = new Set<ReceivedSpan>();
+  let roots = 0;
+  const placeTree = (root: ReceivedSpan) => {
+    const stack: Omit<PlacedSpan, 'last'>[] = [{ span: root, index: roots++, depth: 0 }];
+    const lastKids = new Set<ReceivedSpan>();
+    while (stack.length > 0) {
+      const entry = stack.pop()!;
+      seen.add(entry.span);
+      const position = placed.push({ ...entry, last: lastKids.has(entry.span) }) - 1;
+      const kids = (children.get(entry.span.spanId) ?? []).filter((kid) => !seen.has(kid));
+      if (kids.length) lastKids.add(kids.at(-1)!);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i], parent: position, index: i, depth: entry.depth + 1 });
+    }
+  };
+  for (const root of children.get(undefined) ?? []) placeTree(root);
+  for (const span of spans) if (!seen.has(span)) placeTree(span);
+  const lastRoot = placed.findLast((entry) => entry.depth === 0);
+  if (lastRoot) lastRoot.last = true;
+  return placed;
+}

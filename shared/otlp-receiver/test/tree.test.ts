@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { formatTrace, placeSpans, type ReceivedSpan } from '../src/index.ts';
+
+function span(spanId: string, name: string, start: number, parentSpanId?: string): ReceivedSpan {
+  return {
+    traceId: 'a'.repeat(32), spanId, ...(parentSpanId ? { parentSpanId } : {}), name, kind: 'INTERNAL',
+    startTimeUnixNano: BigInt(start), endTimeUnixNano: BigInt(start + 1_000_000), attributes: {}, status: { code: 'UNSET' },
+    events: [], links: [], scope: { name: 'test' }, resource: { 'service.name': 'svc' },
+  };
+}
+const id = (n: number) => n.toString(16).padStart(16, '0');
+
+describe('placeSpans', () => {
+  it('puts parents first and siblings by start time, the name breaking ties, whatever the arrival order', () => {
+    const spans = [span(id(4), 'grandchild', 6, id(3)), span(id(2), 'late', 20, id(1)), span(id(1), 'root', 0), span(id(3), 'early', 5, id(1)), span(id(5), 'b', 5, id(1))];
+    expect(placeSpans(spans).map(({ span, parent, index, depth, last }) => [span.name, parent, index, depth, last])).toEqual([
+      ['root', undefined, 0, 0, true], ['b', 0, 0, 1, false], ['early', 0, 1, 1, false], ['grandchild', 2, 0, 2, true], ['late', 0, 2, 1, true],
+    ]);
+  });
+
+  it('makes a span whose parent is elsewhere (a remote caller) a root', () => {
+    expect(placeSpans([span(id(1), 'server', 0, 'b7ad6b7169203331')]).map((p) => [p.span.name, p.depth])).toEqual([['server', 0]]);
+  });
+
+  it('places every span of a parent cycle, which only a broken sender makes, exactly once', () => {
+    const placed = placeSpans([span(id(1), 'a', 0, id(2)), span(id(2), 'b', 1, id(1)), span(id(3), 'self', 2, id(3))]);
+    expect(placed.map((p) => p.span.name).sort()).toEqual(['a', 'b', 'self']);
+  });
+
+  it('handles a chain 100,000 spans deep without overflowing the stack', () => {
+    const chain = Array.from({ length: 100_000 }, (_, i) => span(id(i + 1), `s${i}`, i, i ? id(i) : undefined));
+    const placed = placeSpans(chain.reverse());
+    expect(placed.at(-1)).toMatchObject({ depth: 99_999, parent: 99_998 });
+  });
+});
+
+describe('formatTrace', () => {
+  it('draws the tree with its branches', () => {
+    const text = formatTrace([span(id(1), 'root', 0), span(id(2), 'one', 1, id(1)), span(id(3), 'two', 2, id(1)), span(id(4), 'inner', 3, id(2))]);
+    expect(text.split('\n').slice(1)).toEqual([
+      '└─ INTERNAL root · 1.0 ms', '   ├─ INTERNAL one · 1.0 ms', '   │  └─ INTERNAL inner · 1.0 ms', '   └─ INTERNAL two · 1.0 ms',
+    ]);
+  });
+
+  it('stops indenting past 40 levels, so a deep chain cannot make huge lines', () => {
+    const chain = Array.from({ length: 10_000 }, (_, i) => span(id(i + 1), `s${i}`, i, i ? id(i) : undefined));
+    const longest = Math.max(...formatTrace(chain).split('\n').map((line) => line.length));
+    expect(longest).toBeLessThan(200);
+  });
+});
