@@ -1,9 +1,18 @@
 // `npm run demo`: the receiver and the three apps side by side, the original's three requests,
 // then everything keeps running for more requests until Ctrl-C.
+import { readTraceUiPort } from '@repo/trace-ui';
 import concurrently from 'concurrently';
 import net from 'node:net';
 
-const RECEIVER_PORTS = [4317, 4318];
+// The receiver reads TRACE_UI_PORT the same way.
+let uiPort: number;
+try {
+  uiPort = readTraceUiPort();
+} catch (error) {
+  console.error(`demo: ${(error as Error).message}`);
+  process.exit(1);
+}
+const RECEIVER_PORTS = [4317, 4318, uiPort];
 const APPS = [
   { name: 'manual', port: 8081, color: 'green' },
   { name: 'automatic', port: 8082, color: 'cyan' },
@@ -19,9 +28,11 @@ if (busy.length > 0) {
   process.exit(1);
 }
 
+console.log(`demo: the trace UI will be at http://localhost:${uiPort} (traces, one trace's waterfall, the three apps compared)\n`);
+
 const { result } = concurrently(
   [
-    { name: 'receiver', command: 'npm start --workspace @repo/otlp-receiver', prefixColor: 'yellow' },
+    { name: 'receiver', command: 'node scripts/receiver.ts', prefixColor: 'yellow' },
     ...APPS.map((app) => ({
       name: app.name,
       command: `npm start --workspace apps/${app.name}`,
@@ -57,7 +68,8 @@ async function sendOriginalRequests(): Promise<void> {
     console.log(`demo: GET ${url} -> ${response.status} ${await response.text()}`);
   }
   console.log(
-    '\ndemo: the receiver prints each trace once its spans are exported (the batch goes every 5 s).\n' +
+    `\ndemo: open http://localhost:${uiPort} to see the traces; the receiver also prints each one once\n` +
+      '      its spans are exported (the batch goes every 5 s).\n' +
       "      More: curl 'http://localhost:8082/server_request?param=hello'   /error   /nothing-here\n" +
       '      Ctrl-C stops everything.\n',
   );

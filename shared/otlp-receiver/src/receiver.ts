@@ -45,6 +45,8 @@ export interface Receiver {
   spans(): ReceivedSpan[];
   /** Resolves with all spans once `until` holds for them; rejects after `timeoutMs` (default 10 s). */
   waitForSpans(until: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>;
+  /** Calls `listener` after each export is kept, e.g. to update a view; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void;
   stats(): ReceiverStats;
   clear(): void;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
 
   let kept: ReceivedSpan[] = [];
   const stats: ReceiverStats = { exports: 0, spans: 0, rejected: 0, dropped: 0 };
+  // waitForSpans's checks and subscribe's listeners, called after each kept export.
   const waiters = new Set<() => void>();
   const openTraces = new Map<string, { spans: ReceivedSpan[]; timer: NodeJS.Timeout }>();
   let undecoded: Buffer[] = [];
@@ -139,6 +142,10 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     stats: () => {
       decodeKept();
       return { ...stats };
+    },
+    subscribe(listener) {
+      waiters.add(listener);
+      return () => void waiters.delete(listener);
     },
     clear() {
       kept = [];

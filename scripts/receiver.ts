@@ -1,0 +1,59 @@
+// `npm run receiver [-- --grpc-port 4317 --http-port 4318 --ui-port 16686 --host localhost]`:
+// the embedded OTLP receiver, printing each trace as a tree once it is complete, and its web UI
+// (TRACE_UI_PORT also sets the UI's port). Ctrl-C stops it.
+import { parsePort } from '@repo/server-lifecycle';
+import { formatTrace, startReceiver } from '@repo/otlp-receiver';
+import { readTraceUiPort, startTraceUi } from '@repo/trace-ui';
+import { parseArgs } from 'node:util';
+
+interface ReceiverCommandConfig {
+  grpcPort: number;
+  httpPort: number;
+  uiPort: number;
+  host: string;
+}
+
+function readReceiverCommandConfig(args: string[], env: Record<string, string | undefined>): ReceiverCommandConfig {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'grpc-port': { type: 'string', default: '4317' },
+      'http-port': { type: 'string', default: '4318' },
+      'ui-port': { type: 'string' },
+      host: { type: 'string', default: 'localhost' },
+    },
+  });
+  return {
+    grpcPort: parsePort(values['grpc-port'], '--grpc-port'),
+    httpPort: parsePort(values['http-port'], '--http-port'),
+    uiPort: values['ui-port'] === undefined ? readTraceUiPort(env) : parsePort(values['ui-port'], '--ui-port'),
+    host: values.host,
+  };
+}
+
+try {
+  const config = readReceiverCommandConfig(process.argv.slice(2), process.env);
+  const receiver = await startReceiver({ ...config, onTrace: (spans) => console.log(`${formatTrace(spans)}\n`) });
+  const ui = await startTraceUi({ receiver, port: config.uiPort, host: config.host }).catch(async (error: Error) => {
+    await receiver.close();
+    throw error;
+  });
+  console.log(`OTLP receiver: gRPC on ${config.host}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${config.host}:${receiver.httpPort}/v1/traces`);
+  console.log(`Trace UI: ${ui.url}`);
+
+  let stopping = false;
+  // Ctrl-C can come twice, from the terminal and from a parent such as concurrently.
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const { exports, spans, rejected } = receiver.stats();
+    await ui.close();
+    await receiver.close();
+    console.log(`OTLP receiver stopped: ${spans} spans in ${exports} exports, ${rejected} rejected`);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  console.error(`receiver: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,153 @@
+import type { Receiver } from '@repo/otlp-receiver';
+import { parsePort } from '@repo/server-lifecycle';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { compareScenario, groupTraces, listTraces, traceDetail } from './views';
+
+/** Jaeger's UI port, the one users know. */
+export const DEFAULT_UI_PORT = 16686;
+
+/** The UI's port: TRACE_UI_PORT, else 16686. */
+export function readTraceUiPort(env: Record<string, string | undefined> = process.env): number {
+  const value = env.TRACE_UI_PORT?.trim();
+  return value ? parsePort(value, 'TRACE_UI_PORT') : DEFAULT_UI_PORT;
+}
+
+export interface TraceUiOptions {
+  /** Whose spans to show. */
+  receiver: Receiver;
+  /** Default 16686; 0 takes a free one. */
+  port?: number;
+  /** Default `localhost`: the UI shows whatever the apps put in their spans. */
+  host?: string;
+}
+
+export interface TraceUi {
+  readonly port: number;
+  /** `http://localhost:<port>` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+// Live pages at once; each holds an open response. Past it, new ones are turned away.
+const MAX_LIVE_PAGES = 64;
+// Coalesces exports that arrive together into one update of the pages.
+const UPDATE_EVERY_MS = 250;
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+// The page is built only with DOM text, never markup from data; this policy is the second
+// line: no inline script or handler runs even if some did slip through.
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+const packageRoot = path.resolve(__dirname, '..');
+const ASSETS: Record<string, { file: string; type: string }> = {
+  '/index.html': { file: 'public/index.html', type: 'text/html; charset=utf-8' },
+  '/style.css': { file: 'public/style.css', type: 'text/css; charset=utf-8' },
+  '/app.js': { file: 'dist/browser/app.mjs', type: 'text/javascript; charset=utf-8' },
+};
+
+class BadRequest extends Error {}
+
+/** Serves the web UI over the receiver's spans: recent traces, one trace, and the compare page. */
+export async function startTraceUi(options: TraceUiOptions): Promise<TraceUi> {
+  const { receiver, host = 'localhost' } = options;
+  const assets = new Map(Object.entries(ASSETS).map(([route, { file, type }]) => [route, { body: readFileSync(path.join(packageRoot, file)), type }]));
+  const livePages = new Set<http.ServerResponse>();
+
+  let pending: NodeJS.Timeout | undefined;
+  const unsubscribe = receiver.subscribe(() => {
+    pending ??= setTimeout(() => {
+      pending = undefined;
+      for (const page of livePages) page.write(`data: ${receiver.stats().spans}\n\n`);
+    }, UPDATE_EVERY_MS);
+  });
+
+  const server = http.createServer((request, response) => {
+    try {
+      handle(request, response);
+    } catch (error) {
+      const status = error instanceof BadRequest ? 400 : 500;
+      if (status === 500) console.error(`trace UI: ${request.url}: ${(error as Error).stack}`);
+      sendJson(response, status, { error: (error as Error).message });
+    }
+  });
+
+  function handle(request: http.IncomingMessage, response: http.ServerResponse): void {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD');
+      return sendJson(response, 405, { error: `${request.method} is not allowed; the UI only reads` });
+    }
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const route = url.pathname;
+    // The pages are one document; its script draws the view that the path names.
+    const asset = assets.get(route === '/' || route === '/compare' || route.startsWith('/trace/') ? '/index.html' : route);
+    if (asset) {
+      response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': asset.type, 'Cache-Control': 'no-cache' });
+      return void response.end(request.method === 'HEAD' ? undefined : asset.body);
+    }
+    if (route === '/api/events') return openLivePage(response);
+    if (route === '/favicon.ico') return void response.writeHead(204).end();
+    if (!route.startsWith('/api/')) return sendJson(response, 404, { error: `no page at ${route}` });
+
+    const traces = groupTraces(receiver.spans());
+    if (route === '/api/traces') {
+      const service = url.searchParams.get('service') || undefined;
+      return sendJson(response, 200, listTraces(traces, { service, limit: readLimit(url.searchParams.get('limit')) }));
+    }
+    if (route.startsWith('/api/traces/')) {
+      const id = route.slice('/api/traces/'.length);
+      if (!TRACE_ID.test(id)) throw new BadRequest(`"${id}" is not a trace id (32 lowercase hex digits)`);
+      const spans = traces.get(id);
+      return spans ? sendJson(response, 200, traceDetail(spans)) : sendJson(response, 404, { error: `no trace ${id} (not received, or dropped as the oldest)` });
+    }
+    if (route === '/api/compare') return sendJson(response, 200, compareScenario(traces, url.searchParams.get('scenario') || undefined));
+    sendJson(response, 404, { error: `no API at ${route}` });
+  }
+
+  // Server-sent events: a line each time new spans arrived; the page then fetches what it shows.
+  function openLivePage(response: http.ServerResponse): void {
+    if (livePages.size >= MAX_LIVE_PAGES) return sendJson(response, 503, { error: `${MAX_LIVE_PAGES} live pages are open already` });
+    response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
+    response.write(`retry: 2000\ndata: ${receiver.stats().spans}\n\n`);
+    livePages.add(response);
+    response.on('close', () => livePages.delete(response));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(error.code === 'EADDRINUSE'
+        ? `trace UI port ${options.port ?? DEFAULT_UI_PORT} is already in use (a Jaeger or another receiver?); choose another with --ui-port or TRACE_UI_PORT`
+        : `trace UI cannot listen on port ${options.port ?? DEFAULT_UI_PORT}: ${error.message}`)),
+    );
+    server.listen(options.port ?? DEFAULT_UI_PORT, host, resolve);
+  });
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    url: `http://localhost:${port}`,
+    async close() {
+      unsubscribe();
+      clearTimeout(pending);
+      for (const page of livePages) page.end();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+function readLimit(value: string | null): number {
+  if (value === null) return 100;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new BadRequest(`limit=${value} is not a number from 1 to 1000`);
+  return limit;
+}
+
+function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(JSON.stringify(body));
+}

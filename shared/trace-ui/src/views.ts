@@ -1,0 +1,176 @@
+// What the UI's JSON API answers, built from the spans the receiver keeps. Times become
+// milliseconds (JSON has no bigint): since the epoch for a start, since the trace's start for offsets.
+import { APP_NAMES, SERVICE_NAMES, type AppName } from '@repo/app-process';
+import { placeSpans, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/otlp-receiver';
+import { compareTraces, explainUntraced, normalizeTrace, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
+
+export interface TraceSummary {
+  traceId: string;
+  /** The root span's service. */
+  service: string;
+  rootName: string;
+  spanCount: number;
+  durationMs: number;
+  /** Milliseconds since the epoch. */
+  startTime: number;
+  /** Some span has status ERROR. */
+  hasError: boolean;
+  /** The request the root span served, `GET /server_request`; the compare page groups by it. */
+  scenario?: string;
+}
+
+export interface TraceList {
+  services: string[];
+  traces: TraceSummary[];
+}
+
+export interface SpanView {
+  spanId: string;
+  parentSpanId?: string;
+  depth: number;
+  name: string;
+  kind: SpanKindName;
+  status: { code: StatusCodeName; message?: string };
+  scope: { name: string; version?: string };
+  traceState?: string;
+  offsetMs: number;
+  durationMs: number;
+  attributes: Attributes;
+  events: { name: string; offsetMs: number; attributes: Attributes }[];
+  links: { traceId: string; spanId: string; attributes: Attributes }[];
+  resource: Attributes;
+}
+
+/** A trace's summary and its spans, parents first. */
+export interface TraceDetail extends TraceSummary {
+  spans: SpanView[];
+}
+
+export interface CompareColumn {
+  app: AppName;
+  service: string;
+  /** The app's newest trace of the scenario, normalized as diffTraces compares it. */
+  trace?: NormalizedTrace & { traceId: string; startTime: number };
+  /** Why there is no trace to show. */
+  note?: string;
+}
+
+export interface CompareView {
+  /** Every scenario that one of the three apps has traced. */
+  scenarios: string[];
+  scenario?: string;
+  columns: CompareColumn[];
+  rows: DifferenceRow<AppName>[];
+}
+
+// normalizeTrace's paths grow with depth; a trace this large is no request of the three apps.
+const MAX_COMPARED_SPANS = 1000;
+
+export function groupTraces(spans: ReceivedSpan[]): Map<string, ReceivedSpan[]> {
+  const traces = new Map<string, ReceivedSpan[]>();
+  for (const span of spans) {
+    const trace = traces.get(span.traceId);
+    if (trace) trace.push(span);
+    else traces.set(span.traceId, [span]);
+  }
+  return traces;
+}
+
+/** The newest `limit` traces, newest first; with `service`, those with a span of that service. */
+export function listTraces(traces: Map<string, ReceivedSpan[]>, filter: { service?: string; limit: number }): TraceList {
+  const services = new Set<string>();
+  const matching: TraceSummary[] = [];
+  for (const spans of traces.values()) {
+    const own = new Set(spans.map(serviceOf));
+    own.forEach((service) => services.add(service));
+    if (!filter.service || own.has(filter.service)) matching.push(summarize(spans));
+  }
+  matching.sort((a, b) => b.startTime - a.startTime);
+  return { services: [...services].sort(), traces: matching.slice(0, filter.limit) };
+}
+
+export function summarize(spans: ReceivedSpan[]): TraceSummary {
+  const root = placeSpans(spans)[0].span;
+  const { start, end } = bounds(spans);
+  const method = root.attributes['http.request.method'];
+  const path = root.attributes['url.path'];
+  return {
+    traceId: root.traceId,
+    service: serviceOf(root),
+    rootName: root.name,
+    spanCount: spans.length,
+    durationMs: millis(end - start),
+    startTime: millis(start),
+    hasError: spans.some((span) => span.status.code === 'ERROR'),
+    ...(root.kind === 'SERVER' && typeof method === 'string' && typeof path === 'string' ? { scenario: `${method} ${path}` } : {}),
+  };
+}
+
+export function traceDetail(spans: ReceivedSpan[]): TraceDetail {
+  const { start } = bounds(spans);
+  return {
+    ...summarize(spans),
+    spans: placeSpans(spans).map(({ span, depth }) => ({
+      spanId: span.spanId,
+      ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
+      depth,
+      name: span.name,
+      kind: span.kind,
+      status: span.status,
+      scope: span.scope,
+      ...(span.traceState ? { traceState: span.traceState } : {}),
+      offsetMs: millis(span.startTimeUnixNano - start),
+      durationMs: millis(span.endTimeUnixNano - span.startTimeUnixNano),
+      attributes: span.attributes,
+      events: span.events.map((event) => ({ name: event.name, offsetMs: millis(event.timeUnixNano - start), attributes: event.attributes })),
+      links: span.links,
+      resource: span.resource,
+    })),
+  };
+}
+
+/**
+ * The three apps' newest traces of one scenario, normalized, and compareTraces's rows for them.
+ * Without a scenario: `GET /server_request` if traced, else the first there is.
+ */
+export function compareScenario(traces: Map<string, ReceivedSpan[]>, wanted?: string): CompareView {
+  const newest = new Map<string, { spans: ReceivedSpan[]; summary: TraceSummary }>();
+  const services = new Set(Object.values(SERVICE_NAMES));
+  for (const spans of traces.values()) {
+    const summary = summarize(spans);
+    if (!summary.scenario || !services.has(summary.service)) continue;
+    const key = `${summary.service} ${summary.scenario}`;
+    if ((newest.get(key)?.summary.startTime ?? -Infinity) < summary.startTime) newest.set(key, { spans, summary });
+  }
+  const scenarios = [...new Set([...newest.values()].map(({ summary }) => summary.scenario!))].sort();
+  const scenario = wanted ?? (scenarios.includes('GET /server_request') ? 'GET /server_request' : scenarios[0]);
+  if (!scenario) return { scenarios, columns: APP_NAMES.map((app) => ({ app, service: SERVICE_NAMES[app], note: 'No trace yet.' })), rows: [] };
+
+  const normalized: Partial<Record<AppName, NormalizedTrace>> = {};
+  const columns = APP_NAMES.map((app): CompareColumn => {
+    const found = newest.get(`${SERVICE_NAMES[app]} ${scenario}`);
+    const base = { app, service: SERVICE_NAMES[app] };
+    if (!found) return { ...base, note: explainUntraced(scenario.split(' ')[1]) };
+    if (found.spans.length > MAX_COMPARED_SPANS) return { ...base, note: `Its trace has ${found.spans.length} spans, too many to compare.` };
+    normalized[app] = normalizeTrace(found.spans);
+    return { ...base, trace: { traceId: found.summary.traceId, startTime: found.summary.startTime, ...normalized[app] } };
+  });
+  return { scenarios, scenario, columns, rows: compareTraces(normalized) };
+}
+
+function bounds(spans: ReceivedSpan[]): { start: bigint; end: bigint } {
+  let [start, end] = [spans[0].startTimeUnixNano, spans[0].endTimeUnixNano];
+  for (const span of spans) {
+    if (span.startTimeUnixNano < start) start = span.startTimeUnixNano;
+    if (span.endTimeUnixNano > end) end = span.endTimeUnixNano;
+  }
+  return { start, end };
+}
+
+function serviceOf(span: ReceivedSpan): string {
+  return String(span.resource['service.name'] ?? 'unknown service');
+}
+
+function millis(nanos: bigint): number {
+  return Number(nanos) / 1e6;
+}

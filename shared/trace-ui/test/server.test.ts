@@ -1,0 +1,147 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { SERVICE_NAMES } from '@repo/app-process';
+import { startReceiver, type Receiver } from '@repo/otlp-receiver';
+import { UNEXPLAINED } from '@repo/trace-diff';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readTraceUiPort, startTraceUi, type CompareView, type TraceDetail, type TraceList, type TraceUi } from '../src/index.ts';
+
+let receiver: Receiver;
+let ui: TraceUi;
+
+beforeEach(async () => {
+  receiver = await startReceiver({ grpcPort: 0, httpPort: null });
+  ui = await startTraceUi({ receiver, port: 0 });
+});
+afterEach(async () => {
+  await ui.close();
+  await receiver.close();
+});
+
+/** Sends one trace like an app's over real OTLP/gRPC: a SERVER span, and a child if asked. */
+async function sendTrace(service: string, options: { path?: string; child?: string; error?: boolean } = {}): Promise<string> {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': service }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.grpcEndpoint }) })],
+  });
+  const tracer = provider.getTracer('ui-test');
+  const path = options.path ?? '/server_request';
+  const server = tracer.startSpan(`GET ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'url.path': path } });
+  if (options.child) {
+    const child = tracer.startSpan(options.child, {}, trace.setSpan(ROOT_CONTEXT, server));
+    if (options.error) {
+      child.recordException(new Error('it broke'));
+      child.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    child.end();
+  }
+  server.end();
+  await provider.shutdown();
+  return server.spanContext().traceId;
+}
+
+const get = async <T>(path: string) => {
+  const response = await fetch(`${ui.url}${path}`);
+  return { status: response.status, headers: response.headers, body: (await response.json()) as T & { error?: string } };
+};
+
+describe('the JSON API', () => {
+  it('lists traces newest first: service, root span, span count, duration, time, error mark, scenario', async () => {
+    const first = await sendTrace('svc-a', { child: 'work', error: true });
+    const second = await sendTrace('svc-b');
+    await receiver.waitForSpans((spans) => spans.length === 3);
+    const { body } = await get<TraceList>('/api/traces');
+    expect(body.services).toEqual(['svc-a', 'svc-b']);
+    expect(body.traces.map((t) => t.traceId)).toEqual([second, first]);
+    expect(body.traces[1]).toMatchObject({ service: 'svc-a', rootName: 'GET /server_request', spanCount: 2, hasError: true, scenario: 'GET /server_request' });
+    expect(body.traces[1].durationMs).toBeGreaterThanOrEqual(0);
+    expect(Math.abs(body.traces[1].startTime - Date.now())).toBeLessThan(60_000);
+    expect(body.traces[0].hasError).toBe(false);
+  });
+
+  it('filters by service, and limits the list', async () => {
+    await sendTrace('svc-a');
+    const b = await sendTrace('svc-b');
+    await sendTrace('svc-a');
+    await receiver.waitForSpans((spans) => spans.length === 3);
+    expect((await get<TraceList>('/api/traces?service=svc-b')).body.traces.map((t) => t.traceId)).toEqual([b]);
+    expect((await get<TraceList>('/api/traces?limit=1')).body.traces).toHaveLength(1);
+  });
+
+  it("gives a trace's spans parents first, with depth, offsets and durations in ms, attributes, events and resource", async () => {
+    const traceId = await sendTrace('svc-a', { child: 'work', error: true });
+    await receiver.waitForSpans((spans) => spans.length === 2);
+    const { body } = await get<TraceDetail>(`/api/traces/${traceId}`);
+    expect(body.spans.map((s) => [s.name, s.kind, s.depth])).toEqual([['GET /server_request', 'SERVER', 0], ['work', 'INTERNAL', 1]]);
+    expect(body.spans[0]).toMatchObject({ offsetMs: 0, attributes: { 'url.path': '/server_request' }, resource: { 'service.name': 'svc-a' } });
+    expect(body.spans[1].status.code).toBe('ERROR');
+    expect(body.spans[1].events.map((e) => e.name)).toEqual(['exception']);
+    expect(body.spans[1].offsetMs + body.spans[1].durationMs).toBeLessThanOrEqual(body.durationMs);
+  });
+
+  it('compares the three apps\' newest traces of one request, with a reason for each difference and a note for an app without one', async () => {
+    await sendTrace(SERVICE_NAMES.manual, { path: '/health' });
+    await sendTrace(SERVICE_NAMES.automatic, { path: '/health', child: 'request handler' });
+    await sendTrace(SERVICE_NAMES.manual);
+    await receiver.waitForSpans((spans) => spans.length === 4);
+    const { body } = await get<CompareView>('/api/compare?scenario=GET%20/health');
+    expect(body.scenarios).toEqual(['GET /health', 'GET /server_request']);
+    expect(body.columns.map((c) => [c.app, c.trace?.spans.length, c.note])).toEqual([
+      ['manual', 1, undefined], ['automatic', 2, undefined], ['programmatic', undefined, expect.stringContaining('ignoreIncomingRequestHook')],
+    ]);
+    expect(body.rows.map((r) => [r.path, r.values, r.explanation === UNEXPLAINED])).toEqual([
+      ['resource["service.name"]', { manual: SERVICE_NAMES.manual, automatic: SERVICE_NAMES.automatic }, false],
+      ['spans[0.0]', { automatic: 'INTERNAL request handler' }, false],
+    ]);
+    expect((await get<CompareView>('/api/compare')).body.scenario).toBe('GET /server_request');
+  });
+
+  it('answers 400 for a bad limit or trace id, 404 for an unknown trace or path, 405 for anything but GET', async () => {
+    expect(await get('/api/traces?limit=0')).toMatchObject({ status: 400, body: { error: 'limit=0 is not a number from 1 to 1000' } });
+    expect((await get('/api/traces/<script>')).status).toBe(400);
+    expect((await get(`/api/traces/${'a'.repeat(32)}`)).status).toBe(404);
+    expect((await get('/api/nothing')).status).toBe(404);
+    expect((await get('/../package.json')).status).toBe(404);
+    expect((await get('/%2e%2e/package.json')).status).toBe(404);
+    expect((await fetch(`${ui.url}/api/traces`, { method: 'POST' })).status).toBe(405);
+  });
+});
+
+describe('the page', () => {
+  it.each(['/', `/trace/${'a'.repeat(32)}`, '/compare?scenario=GET%20/x'])('%s is the one page, under a policy that runs no inline script', async (path) => {
+    const response = await fetch(`${ui.url}${path}`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('<script type="module" src="/app.js">');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self';");
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('serves its script and style', async () => {
+    expect((await fetch(`${ui.url}/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${ui.url}/style.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+  });
+
+  it('tells live pages when spans arrive (server-sent events)', async () => {
+    const response = await fetch(`${ui.url}/api/events`);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    expect((await reader.read()).value).toBe('retry: 2000\ndata: 0\n\n');
+    await sendTrace('svc-a');
+    expect((await reader.read()).value).toBe('data: 1\n\n');
+    await reader.cancel();
+  });
+});
+
+describe('starting it', () => {
+  it('says which port is taken', async () => {
+    await expect(startTraceUi({ receiver, port: ui.port })).rejects.toThrow(`trace UI port ${ui.port} is already in use`);
+  });
+
+  it('reads TRACE_UI_PORT, 16686 without it, and names the variable in an error', () => {
+    expect(readTraceUiPort({})).toBe(16686);
+    expect(readTraceUiPort({ TRACE_UI_PORT: '9000' })).toBe(9000);
+    expect(() => readTraceUiPort({ TRACE_UI_PORT: 'ui' })).toThrow('TRACE_UI_PORT="ui" is not a port number (0-65535)');
+  });
+});

@@ -1,0 +1,215 @@
+// The trace UI in a real browser (Debian's chromium, driven by playwright-core) against the demo's
+// real processes: `node scripts/demo.ts` starts the receiver with its UI and the three apps, and
+// sends the original's requests. `npm run test:browser`; UPDATE_SCREENSHOTS=1 (`npm run
+// screenshots`) also writes the README's pictures to shared/trace-ui/screenshots/.
+import { SpanKind } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { repoRoot, SERVICE_NAMES } from '@repo/app-process';
+import { explainDifference } from '@repo/trace-diff';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const UI = 'http://localhost:16686';
+const APP_URLS = { manual: 'http://localhost:8081', automatic: 'http://localhost:8082', programmatic: 'http://localhost:8083' };
+const HOSTILE_NAME = '<img src=x onerror="window.__injected = true">';
+const HOSTILE_VALUE = '<b>bold</b><script>window.__injected = true</script>';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(repoRoot, 'shared/trace-ui/screenshots') : mkdtempSync(path.join(tmpdir(), 'trace-ui-'));
+
+let demo: ChildProcess;
+let demoOutput = '';
+let profile: string;
+let browser: BrowserContext;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
+  // The demo as a user runs it, with batches every 200 ms instead of 5 s so the test waits less.
+  demo = spawn(process.execPath, ['scripts/demo.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, OTEL_BSP_SCHEDULE_DELAY: '200', FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group, so that afterAll can stop all of it, like Ctrl-C
+  });
+  demo.stdout!.on('data', (chunk) => (demoOutput += chunk));
+  demo.stderr!.on('data', (chunk) => (demoOutput += chunk));
+  await waitFor(() => (demoOutput.match(/-> 200 served/g) ?? []).length === 3, 90_000, 'the demo to send its three requests');
+  expect(demoOutput.split('\n').slice(0, 3).join('\n')).toContain(`the trace UI will be at ${UI}`);
+
+  // What a user might do next: the error route, /health, and a span with a hostile name.
+  for (const url of Object.values(APP_URLS)) await fetch(`${url}/error`);
+  for (const url of Object.values(APP_URLS)) await fetch(`${url}/health`);
+  await sendHostileSpan();
+
+  profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1400, height: 900 },
+  });
+  page = await browser.newPage();
+  // Under the test's timeout, so that a missing element is named rather than the test timing out.
+  page.setDefaultTimeout(10_000);
+  page.on('dialog', (dialog) => {
+    throw new Error(`the page opened a dialog: ${dialog.message()}`);
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  if (demo?.exitCode === null) {
+    const exited = new Promise((resolve) => demo.once('exit', resolve));
+    process.kill(-demo.pid!, 'SIGINT');
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+    if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGKILL');
+  }
+});
+
+async function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (demo.exitCode !== null) throw new Error(`the demo exited (${demo.exitCode}) before ${what}:\n${demoOutput}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${demoOutput}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function sendHostileSpan(): Promise<void> {
+  const provider = new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': 'hostile-sender' }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: 'http://localhost:4317' }) })],
+  });
+  provider.getTracer('hostile').startSpan(HOSTILE_NAME, { kind: SpanKind.SERVER, attributes: { note: HOSTILE_VALUE } }).end();
+  await provider.shutdown();
+}
+
+async function screenshot(name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  expect(statSync(file).size).toBeGreaterThan(10_000);
+}
+
+const rows = () => page.locator('table.traces tbody tr');
+const rowOf = (service: string, root: string) => rows().filter({ hasText: service }).filter({ hasText: root }).first();
+
+describe('the list of recent traces', () => {
+  it("shows the demo's requests to the three apps, newest first, with span count and error mark", async () => {
+    await page.goto(UI);
+    for (const service of Object.values(SERVICE_NAMES)) await rowOf(service, 'GET /server_request').waitFor();
+    const times = await rows().locator('td:first-child').allTextContents();
+    expect(times).toEqual([...times].sort().reverse());
+    expect(await rowOf(SERVICE_NAMES.manual, 'GET /server_request').locator('td').nth(3).textContent()).toBe('1');
+    expect(await rowOf(SERVICE_NAMES.automatic, 'GET /server_request').locator('td').nth(3).textContent()).toBe('2');
+    await rowOf(SERVICE_NAMES.programmatic, 'GET /error').locator('.mark').waitFor();
+    expect(await rowOf(SERVICE_NAMES.programmatic, 'GET /server_request').locator('.mark').count()).toBe(0);
+    await screenshot('list');
+  });
+
+  it('filters by service', async () => {
+    await page.goto(UI);
+    await rowOf(SERVICE_NAMES.automatic, 'GET /server_request').waitFor();
+    await page.selectOption('#service', SERVICE_NAMES.automatic);
+    await page.waitForURL(`${UI}/?service=${SERVICE_NAMES.automatic}`);
+    await expect.poll(async () => new Set(await rows().locator('td:nth-child(2)').allTextContents())).toEqual(new Set([SERVICE_NAMES.automatic]));
+  });
+});
+
+describe('a trace', () => {
+  it('shows the SERVER span in the waterfall, and its attributes and resource when clicked', async () => {
+    await page.goto(UI);
+    // The oldest: the demo's own request, ?param=manual.
+    await rows().filter({ hasText: SERVICE_NAMES.manual }).filter({ hasText: 'GET /server_request' }).last().locator('a', { hasText: 'GET /server_request' }).click();
+    await page.waitForURL(/\/trace\/[0-9a-f]{32}$/);
+    const spans = page.locator('.waterfall .span-row[data-span-id]');
+    await spans.first().waitFor();
+    expect(await spans.count()).toBe(1);
+    expect(await spans.first().locator('.label').textContent()).toBe('SERVERGET /server_request');
+    await spans.first().click();
+    const details = page.locator('.details');
+    for (const text of ['SERVER', 'http.route', '/server_request', 'url.query', 'param=manual', 'http.response.status_code', '200', SERVICE_NAMES.manual]) {
+      await details.getByText(text, { exact: true }).first().waitFor();
+    }
+  });
+
+  it("nests the express span under the SERVER span, and shows the exception event on it (automatic's GET /error)", async () => {
+    await page.goto(`${UI}/?service=${SERVICE_NAMES.automatic}`);
+    await rowOf(SERVICE_NAMES.automatic, 'GET /error').locator('a', { hasText: 'GET /error' }).click();
+    const spans = page.locator('.waterfall .span-row[data-span-id]');
+    await spans.nth(1).waitFor();
+    const [server, handler] = [await spans.nth(0).locator('.bar').boundingBox(), await spans.nth(1).locator('.bar').boundingBox()];
+    expect(handler!.x).toBeGreaterThanOrEqual(server!.x);
+    expect(handler!.x + handler!.width).toBeLessThanOrEqual(server!.x + server!.width + 1);
+    expect(await spans.nth(1).locator('.label').getAttribute('style')).toContain('padding-left: 1.7em');
+    await spans.nth(1).click();
+    await page.locator('.details').getByText('exception at +', { exact: false }).waitFor();
+    await page.locator('.details').getByText('a handler failed', { exact: true }).first().waitFor();
+    await screenshot('trace');
+  });
+});
+
+describe('the compare page', () => {
+  it('shows the three apps side by side, marks each known difference and says why', async () => {
+    await page.goto(`${UI}/compare?scenario=${encodeURIComponent('GET /server_request')}`);
+    await page.locator('table.differences').waitFor();
+    expect(await page.locator('table.compare thead th').allTextContents()).toEqual([
+      '', ...Object.entries(SERVICE_NAMES).map(([app, service]) => expect.stringContaining(`${app}${service}`)),
+    ]);
+    const differences = await page.locator('table.differences tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    expect(differences.map((cells) => cells[1])).toEqual(['resource["service.name"]', 'spans[0].scope.name', 'spans[0].scope.version', 'spans[0].attributes["url.query"]', 'spans[0.0]']);
+    for (const cells of differences) expect(cells[5]).toBe(explainDifference(cells[1]!));
+    expect(differences.at(-1)!.slice(2, 5)).toEqual(['(absent)', 'INTERNAL request handler', 'INTERNAL request handler']);
+    expect(await page.locator('table.differences tr.unexplained').count()).toBe(0);
+    // The manual app's missing express span is marked in its column with the row's number.
+    expect(await page.locator('table.compare td.absent.differs').textContent()).toBe('no span here5');
+    await screenshot('compare');
+  });
+
+  it('on GET /error, marks where the exception event is; on GET /health, says the programmatic app leaves it untraced', async () => {
+    await page.goto(`${UI}/compare?scenario=${encodeURIComponent('GET /error')}`);
+    await page.locator('table.differences').waitFor();
+    await page.locator('table.differences td.path', { hasText: 'spans[0].events' }).waitFor();
+    expect(await page.locator('table.compare .events.differs').allTextContents()).toEqual(['events: exception4', 'events: none4', 'events: none4']);
+    await page.selectOption('#scenario', 'GET /health');
+    await page.locator('table.compare td.untraced', { hasText: 'ignoreIncomingRequestHook' }).first().waitFor();
+  });
+});
+
+describe('untrusted input', () => {
+  it('shows a span named like markup as text, on the list and on its trace page, and runs nothing', async () => {
+    await page.goto(UI);
+    const row = rowOf('hostile-sender', HOSTILE_NAME);
+    await row.waitFor();
+    expect(await row.locator('a').textContent()).toBe(HOSTILE_NAME);
+    await row.locator('a').click();
+    await page.locator('.waterfall .span-row[data-span-id]').first().click();
+    await page.locator('.details').getByText(HOSTILE_VALUE, { exact: true }).waitFor();
+    expect(await page.locator('h1').first().textContent()).toBe(HOSTILE_NAME);
+    expect(await page.locator('img, b, main script').count()).toBe(0);
+    expect(await page.evaluate(() => (globalThis as { __injected?: boolean }).__injected)).toBeUndefined();
+  });
+});
+
+// Last, so that the screenshots above show the demo's own requests.
+describe('live update', () => {
+  it('updates by itself: a new request shows up without a reload', async () => {
+    await page.goto(UI);
+    await rowOf(SERVICE_NAMES.manual, 'GET /server_request').waitFor();
+    const before = await rows().count();
+    // A mark on the document: a reload would lose it.
+    await page.evaluate(() => ((globalThis as { sameDocument?: boolean }).sameDocument = true));
+    await fetch(`${APP_URLS.manual}/server_request?param=live`);
+    await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(before + 1);
+    expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await expect.poll(() => page.locator('#live').textContent()).toBe('live');
+  });
+});
