@@ -1,2 +1,3 @@
+export type { CompareColumn, CompareView } from './compare-view';
 export { DEFAULT_UI_PORT, readTraceUiPort, startTraceUi, type TraceUi, type TraceUiOptions } from './server';
-export type { CompareColumn, CompareView, SpanView, TraceDetail, TraceList, TraceSummary } from './views';
+export type { SpanView, TraceDetail, TraceList, TraceSummary } from './views';

@@ -1,9 +1,10 @@
 import type { Receiver } from '@repo/otlp-receiver';
 import { parsePort } from '@repo/server-lifecycle';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { compareScenario, groupTraces, listTraces, traceDetail } from './views';
+import { compareScenario } from './compare-view';
+import { groupTraces, listTraces, traceDetail } from './views';
 
 /** Jaeger's UI port, the one users know. */
 export const DEFAULT_UI_PORT = 16686;
@@ -45,18 +46,23 @@ const SECURITY_HEADERS = {
 };
 
 const packageRoot = path.resolve(__dirname, '..');
-const ASSETS: Record<string, { file: string; type: string }> = {
-  '/index.html': { file: 'public/index.html', type: 'text/html; charset=utf-8' },
-  '/style.css': { file: 'public/style.css', type: 'text/css; charset=utf-8' },
-  '/app.js': { file: 'dist/browser/app.mjs', type: 'text/javascript; charset=utf-8' },
-};
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8' };
+
+/** The page's files by URL path, read once: public/, and the script's modules as tsc built them. */
+function readAssets(): Map<string, { body: Buffer; type: string }> {
+  const files = [
+    ...['index.html', 'style.css'].map((name) => path.join(packageRoot, 'public', name)),
+    ...readdirSync(path.join(packageRoot, 'dist/browser')).filter((name) => name.endsWith('.mjs')).map((name) => path.join(packageRoot, 'dist/browser', name)),
+  ];
+  return new Map(files.map((file) => [`/${path.basename(file)}`, { body: readFileSync(file), type: TYPES[path.extname(file)] }]));
+}
 
 class BadRequest extends Error {}
 
 /** Serves the web UI over the receiver's spans: recent traces, one trace, and the compare page. */
 export async function startTraceUi(options: TraceUiOptions): Promise<TraceUi> {
   const { receiver, host = 'localhost' } = options;
-  const assets = new Map(Object.entries(ASSETS).map(([route, { file, type }]) => [route, { body: readFileSync(path.join(packageRoot, file)), type }]));
+  const assets = readAssets();
   const livePages = new Set<http.ServerResponse>();
 
   let pending: NodeJS.Timeout | undefined;

@@ -113,13 +113,13 @@ describe('the page', () => {
   it.each(['/', `/trace/${'a'.repeat(32)}`, '/compare?scenario=GET%20/x'])('%s is the one page, under a policy that runs no inline script', async (path) => {
     const response = await fetch(`${ui.url}${path}`);
     expect(response.status).toBe(200);
-    expect(await response.text()).toContain('<script type="module" src="/app.js">');
+    expect(await response.text()).toContain('<script type="module" src="/app.mjs">');
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self';");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('serves its script and style', async () => {
-    expect((await fetch(`${ui.url}/app.js`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${ui.url}/app.mjs`)).headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect((await fetch(`${ui.url}/style.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
   });
 

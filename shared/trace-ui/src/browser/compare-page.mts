@@ -1,0 +1,77 @@
+// The compare page: one request, the three apps' traces side by side, the differences marked
+// with their numbers and listed with their reasons.
+import type { CompareColumn, CompareView } from '../compare-view.js';
+import { compareLink, el, load, show, time } from './page.mjs';
+
+export function drawCompare(redraw: () => void): Promise<void> {
+  const wanted = new URLSearchParams(location.search).get('scenario') ?? '';
+  return load<CompareView>(`/api/compare${wanted ? `?scenario=${encodeURIComponent(wanted)}` : ''}`, (compare) => {
+    const picker = el('select', { id: 'scenario', 'aria-label': 'Request' }, ...compare.scenarios.map((name) => el('option', { value: name }, name)));
+    if (compare.scenario) picker.value = compare.scenario;
+    picker.onchange = () => {
+      history.replaceState(null, '', compareLink(picker.value));
+      redraw();
+    };
+    // The rows of the differences that each place belongs to, to mark it with their numbers.
+    const marks = new Map<string, number[]>();
+    compare.rows.forEach((row, i) => marks.set(place(row.path), [...(marks.get(place(row.path)) ?? []), i + 1]));
+    const mark = (key: string) => marks.has(key) && el('sup', { class: 'diff-mark' }, marks.get(key)!.join(','));
+    const differs = (...keys: string[]) => (keys.some((key) => marks.has(key)) ? 'differs' : '');
+    const spanPaths = [...new Set(compare.columns.flatMap((column) => column.trace?.spans.map((span) => span.path) ?? []))].sort();
+
+    const cell = (column: CompareColumn, spanPath: string) => {
+      if (!column.trace) return el('td', { class: 'untraced' }, column.note);
+      const span = column.trace.spans.find((candidate) => candidate.path === spanPath);
+      const at = (field: string) => `span ${spanPath} ${field}`;
+      if (!span) return el('td', { class: 'absent differs' }, 'no span here', mark(`span ${spanPath}`));
+      const head = ['name', 'kind', 'status', 'parent', 'traceState', 'links'].map(at);
+      return el('td', { class: differs(`span ${spanPath}`) },
+        el('div', { class: `span-head ${differs(...head)}` },
+          el('span', { class: `kind kind-${span.kind}` }, span.kind), span.name, span.status.code === 'ERROR' && el('span', { class: 'mark' }, '✗'),
+          mark(`span ${spanPath}`), ...head.map(mark)),
+        el('div', { class: `scope ${differs(at('scope'))}` }, `${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`, mark(at('scope'))),
+        el('ul', { class: 'attributes' }, ...Object.entries(span.attributes).map(([key, value]) =>
+          el('li', { class: differs(at(`attribute ${key}`)) }, el('span', { class: 'key' }, key), ' ', show(value), mark(at(`attribute ${key}`))))),
+        (span.events.length > 0 || marks.has(at('events'))) &&
+          el('div', { class: `events ${differs(at('events'))}` }, `events: ${span.events.map((event) => event.name).join(', ') || 'none'}`, mark(at('events'))),
+      );
+    };
+    const resourceKeys = [...new Set(compare.rows.map((row) => place(row.path)).filter((key) => key.startsWith('resource ')))];
+    const grid = el('table', { class: 'compare' },
+      el('thead', {}, el('tr', {}, el('th', {}, ''), ...compare.columns.map((column) =>
+        el('th', {}, column.app, el('div', { class: 'quiet' }, column.service), column.trace && el('a', { href: `/trace/${column.trace.traceId}` }, time(column.trace.startTime)))))),
+      el('tbody', {},
+        el('tr', {}, el('th', {}, 'resource'), ...compare.columns.map((column) => el('td', { class: resourceKeys.length && column.trace ? 'differs' : '' },
+          column.trace ? el('ul', { class: 'attributes' }, ...resourceKeys.map((key) => el('li', { class: 'differs' }, el('span', { class: 'key' }, key.slice('resource '.length)), ' ', show(column.trace!.resource[key.slice('resource '.length)]), mark(key))),
+            el('li', { class: 'quiet' }, `${Object.keys(column.trace.resource).length - resourceKeys.length} more, the same in all`)) : column.note))),
+        ...spanPaths.map((spanPath) => el('tr', {}, el('th', {}, `span ${spanPath}`), ...compare.columns.map((column) => cell(column, spanPath))))),
+    );
+    const differences = compare.rows.length
+      ? el('table', { class: 'differences' },
+        el('thead', {}, el('tr', {}, ...['#', 'where', ...compare.columns.map((column) => column.app), 'why'].map((h) => el('th', {}, h)))),
+        el('tbody', {}, ...compare.rows.map((row, i) => el('tr', { class: row.explanation.startsWith('Not a known') ? 'unexplained' : '' },
+          el('td', {}, String(i + 1)), el('td', { class: 'path' }, row.path),
+          ...compare.columns.map((column) => el('td', {}, column.trace ? show(row.values[column.app]) : '(not traced)')),
+          el('td', {}, row.explanation)))))
+      : el('p', { class: 'hint' }, 'No differences.');
+    return [
+      el('div', { class: 'toolbar' }, el('h1', {}, 'Compare'), picker),
+      el('p', { class: 'quiet' }, 'The newest trace of this request from each app, as diffTraces compares them: ids and times left out; ports, pids, hosts and paths replaced.'),
+      compare.scenario ? grid : el('p', { class: 'hint' }, 'No request traced by the three apps yet.'),
+      el('h2', {}, `${compare.rows.length} difference${compare.rows.length === 1 ? '' : 's'}`),
+      differences,
+    ];
+  });
+}
+
+// A difference's path (`spans[0].attributes["url.query"]`) as the place it marks (`span 0 attribute url.query`).
+function place(diffPath: string): string {
+  const resource = /^resource(?:\.(\w+)|\[("(?:[^"\\]|\\.)*")\])/.exec(diffPath);
+  if (resource) return `resource ${resource[1] ?? JSON.parse(resource[2])}`;
+  const span = /^spans\[([\d.]+)\](.*)$/.exec(diffPath);
+  if (!span) return diffPath;
+  const attribute = /^\.attributes(?:\.(\w+)|\[("(?:[^"\\]|\\.)*")\])/.exec(span[2]);
+  if (attribute) return `span ${span[1]} attribute ${attribute[1] ?? JSON.parse(attribute[2])}`;
+  const field = /^\.(\w+)/.exec(span[2]);
+  return field ? `span ${span[1]} ${field[1]}` : `span ${span[1]}`;
+}
