@@ -32,7 +32,8 @@ console.log(`demo: the trace UI will be at http://localhost:${uiPort} (traces, o
 
 const { result } = concurrently(
   [
-    { name: 'receiver', command: 'node scripts/receiver.ts', prefixColor: 'yellow' },
+    // The node running this script: Node 24, even where the shell's `node` is older.
+    { name: 'receiver', command: `"${process.execPath}" scripts/receiver.ts`, prefixColor: 'yellow' },
     ...APPS.map((app) => ({
       name: app.name,
       command: `npm start --workspace apps/${app.name}`,
