@@ -33,7 +33,8 @@ function readReceiverCommandConfig(args: string[], env: Record<string, string | 
 
 try {
   const config = readReceiverCommandConfig(process.argv.slice(2), process.env);
-  const receiver = await startReceiver({ ...config, onTrace: (spans) => console.log(`${formatTrace(spans)}\n`) });
+  const { grpcPort, httpPort, host } = config;
+  const receiver = await startReceiver({ grpcPort, httpPort, host, onTrace: (spans) => console.log(`${formatTrace(spans)}\n`) });
   const ui = await startTraceUi({ receiver, port: config.uiPort, host: config.host }).catch(async (error: Error) => {
     await receiver.close();
     throw error;

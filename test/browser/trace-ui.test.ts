@@ -2,12 +2,12 @@
 // real processes: `node scripts/demo.ts` starts the receiver with its UI and the three apps, and
 // sends the original's requests. `npm run test:browser`; UPDATE_SCREENSHOTS=1 (`npm run
 // screenshots`) also writes the README's pictures to shared/trace-ui/screenshots/.
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { repoRoot, SERVICE_NAMES } from '@repo/app-process';
-import { explainDifference } from '@repo/trace-diff';
+import { explainDifference, UNEXPLAINED } from '@repo/trace-diff';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,10 +42,9 @@ beforeAll(async () => {
   await waitFor(() => (demoOutput.match(/-> 200 served/g) ?? []).length === 3, 90_000, 'the demo to send its three requests');
   expect(demoOutput.split('\n').slice(0, 3).join('\n')).toContain(`the trace UI will be at ${UI}`);
 
-  // What a user might do next: the error route, /health, and a span with a hostile name.
+  // What a user might do next: the error route and /health.
   for (const url of Object.values(APP_URLS)) await fetch(`${url}/error`);
   for (const url of Object.values(APP_URLS)) await fetch(`${url}/health`);
-  await sendHostileSpan();
 
   profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
   browser = await chromium.launchPersistentContext(profile, {
@@ -82,12 +81,13 @@ async function waitFor(done: () => boolean, timeoutMs: number, what: string): Pr
   }
 }
 
-async function sendHostileSpan(): Promise<void> {
+/** One SERVER span sent to the demo's receiver over OTLP/gRPC, as `service`. */
+async function sendSpan(service: string, name: string, attributes: Attributes): Promise<void> {
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': 'hostile-sender' }),
+    resource: resourceFromAttributes({ 'service.name': service }),
     spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: 'http://localhost:4317' }) })],
   });
-  provider.getTracer('hostile').startSpan(HOSTILE_NAME, { kind: SpanKind.SERVER, attributes: { note: HOSTILE_VALUE } }).end();
+  provider.getTracer('browser-test').startSpan(name, { kind: SpanKind.SERVER, attributes }).end();
   await provider.shutdown();
 }
 
@@ -182,10 +182,23 @@ describe('the compare page', () => {
     await page.selectOption('#scenario', 'GET /health');
     await page.locator('table.compare td.untraced', { hasText: 'ignoreIncomingRequestHook' }).first().waitFor();
   });
+
+  it('marks a difference that is none of the known ones as unexplained', async () => {
+    // Two "apps" that differ where the real ones never do.
+    const unusual = { 'http.request.method': 'GET', 'url.path': '/unusual' };
+    await sendSpan(SERVICE_NAMES.manual, 'GET /unusual', { ...unusual, 'http.route': '/unusual' });
+    await sendSpan(SERVICE_NAMES.automatic, 'GET /unusual', { ...unusual, 'http.route': '/other' });
+    await page.goto(`${UI}/compare?scenario=${encodeURIComponent('GET /unusual')}`);
+    const row = page.locator('table.differences tr.unexplained');
+    await row.waitFor();
+    expect(await row.locator('td.path').textContent()).toBe('spans[0].attributes["http.route"]');
+    expect(await row.locator('td').last().textContent()).toBe(UNEXPLAINED);
+  });
 });
 
 describe('untrusted input', () => {
   it('shows a span named like markup as text, on the list and on its trace page, and runs nothing', async () => {
+    await sendSpan('hostile-sender', HOSTILE_NAME, { note: HOSTILE_VALUE });
     await page.goto(UI);
     const row = rowOf('hostile-sender', HOSTILE_NAME);
     await row.waitFor();

@@ -1,7 +1,7 @@
 // The compare page's JSON: the three apps' newest traces of one request, normalized and compared.
 import { APP_NAMES, SERVICE_NAMES, type AppName } from '@repo/app-process';
 import type { ReceivedSpan } from '@repo/otlp-receiver';
-import { compareTraces, explainUntraced, normalizeTrace, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
+import { compareTraces, explainUntraced, normalizeTrace, UNEXPLAINED, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
 import { summarize, type TraceSummary } from './views';
 
 export interface CompareColumn {
@@ -19,6 +19,8 @@ export interface CompareView {
   scenario?: string;
   columns: CompareColumn[];
   rows: DifferenceRow<AppName>[];
+  /** The explanation of a difference that is none of the known ones, to mark such rows. */
+  unexplained: string;
 }
 
 // normalizeTrace's paths grow with depth; a trace this large is no request of the three apps.
@@ -39,7 +41,7 @@ export function compareScenario(traces: Map<string, ReceivedSpan[]>, wanted?: st
   }
   const scenarios = [...new Set([...newest.values()].map(({ summary }) => summary.scenario!))].sort();
   const scenario = wanted ?? (scenarios.includes('GET /server_request') ? 'GET /server_request' : scenarios[0]);
-  if (!scenario) return { scenarios, columns: APP_NAMES.map((app) => ({ app, service: SERVICE_NAMES[app], note: 'No trace yet.' })), rows: [] };
+  if (!scenario) return { scenarios, columns: APP_NAMES.map((app) => ({ app, service: SERVICE_NAMES[app], note: 'No trace yet.' })), rows: [], unexplained: UNEXPLAINED };
 
   const normalized: Partial<Record<AppName, NormalizedTrace>> = {};
   const columns = APP_NAMES.map((app): CompareColumn => {
@@ -50,5 +52,5 @@ export function compareScenario(traces: Map<string, ReceivedSpan[]>, wanted?: st
     normalized[app] = normalizeTrace(found.spans);
     return { ...base, trace: { traceId: found.summary.traceId, startTime: found.summary.startTime, ...normalized[app] } };
   });
-  return { scenarios, scenario, columns, rows: compareTraces(normalized) };
+  return { scenarios, scenario, columns, rows: compareTraces(normalized), unexplained: UNEXPLAINED };
 }

@@ -95,6 +95,7 @@ describe('the JSON API', () => {
       ['resource["service.name"]', { manual: SERVICE_NAMES.manual, automatic: SERVICE_NAMES.automatic }, false],
       ['spans[0.0]', { automatic: 'INTERNAL request handler' }, false],
     ]);
+    expect(body.unexplained).toBe(UNEXPLAINED);
     expect((await get<CompareView>('/api/compare')).body.scenario).toBe('GET /server_request');
   });
 

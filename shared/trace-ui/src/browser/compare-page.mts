@@ -17,7 +17,7 @@ export function drawCompare(redraw: () => void): Promise<void> {
     compare.rows.forEach((row, i) => marks.set(place(row.path), [...(marks.get(place(row.path)) ?? []), i + 1]));
     const mark = (key: string) => marks.has(key) && el('sup', { class: 'diff-mark' }, marks.get(key)!.join(','));
     const differs = (...keys: string[]) => (keys.some((key) => marks.has(key)) ? 'differs' : '');
-    const spanPaths = [...new Set(compare.columns.flatMap((column) => column.trace?.spans.map((span) => span.path) ?? []))].sort();
+    const spanPaths = [...new Set(compare.columns.flatMap((column) => column.trace?.spans.map((span) => span.path) ?? []))].sort(byTreeOrder);
 
     const cell = (column: CompareColumn, spanPath: string) => {
       if (!column.trace) return el('td', { class: 'untraced' }, column.note);
@@ -49,7 +49,7 @@ export function drawCompare(redraw: () => void): Promise<void> {
     const differences = compare.rows.length
       ? el('table', { class: 'differences' },
         el('thead', {}, el('tr', {}, ...['#', 'where', ...compare.columns.map((column) => column.app), 'why'].map((h) => el('th', {}, h)))),
-        el('tbody', {}, ...compare.rows.map((row, i) => el('tr', { class: row.explanation.startsWith('Not a known') ? 'unexplained' : '' },
+        el('tbody', {}, ...compare.rows.map((row, i) => el('tr', { class: row.explanation === compare.unexplained ? 'unexplained' : '' },
           el('td', {}, String(i + 1)), el('td', { class: 'path' }, row.path),
           ...compare.columns.map((column) => el('td', {}, column.trace ? show(row.values[column.app]) : '(not traced)')),
           el('td', {}, row.explanation)))))
@@ -62,6 +62,13 @@ export function drawCompare(redraw: () => void): Promise<void> {
       differences,
     ];
   });
+}
+
+// `0.2` before `0.10`: parents first, siblings by number.
+function byTreeOrder(a: string, b: string): number {
+  const [left, right] = [a.split('.').map(Number), b.split('.').map(Number)];
+  for (let i = 0; i < Math.min(left.length, right.length); i++) if (left[i] !== right[i]) return left[i] - right[i];
+  return left.length - right.length;
 }
 
 // A difference's path (`spans[0].attributes["url.query"]`) as the place it marks (`span 0 attribute url.query`).
