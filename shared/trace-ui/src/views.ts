@@ -39,10 +39,13 @@ export interface SpanView {
   resource: Attributes;
 }
 
-/** A trace's summary and its spans, parents first. */
+/** A trace's summary and its spans, parents first: the first MAX_DETAIL_SPANS of spanCount. */
 export interface TraceDetail extends TraceSummary {
   spans: SpanView[];
 }
+
+// More than a page can draw, and a bound on the answer's size whatever a sender sends.
+export const MAX_DETAIL_SPANS = 1000;
 
 export function groupTraces(spans: ReceivedSpan[]): Map<string, ReceivedSpan[]> {
   const traces = new Map<string, ReceivedSpan[]>();
@@ -88,7 +91,7 @@ export function traceDetail(spans: ReceivedSpan[]): TraceDetail {
   const { start } = bounds(spans);
   return {
     ...summarize(spans),
-    spans: placeSpans(spans).map(({ span, depth }) => ({
+    spans: placeSpans(spans).slice(0, MAX_DETAIL_SPANS).map(({ span, depth }) => ({
       spanId: span.spanId,
       ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
       depth,

@@ -1,7 +1,7 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { SERVICE_NAMES } from '@repo/app-process';
 import { startReceiver, type Receiver } from '@repo/otlp-receiver';
 import { UNEXPLAINED } from '@repo/trace-diff';
@@ -79,6 +79,18 @@ describe('the JSON API', () => {
     expect(body.spans[1].status.code).toBe('ERROR');
     expect(body.spans[1].events.map((e) => e.name)).toEqual(['exception']);
     expect(body.spans[1].offsetMs + body.spans[1].durationMs).toBeLessThanOrEqual(body.durationMs);
+  });
+
+  it('gives at most the first 1,000 spans of a trace, whatever a sender sends', async () => {
+    const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.grpcEndpoint }) })] });
+    const tracer = provider.getTracer('ui-test');
+    const root = tracer.startSpan('root');
+    for (let i = 0; i < 1500; i++) tracer.startSpan(`child ${i}`, {}, trace.setSpan(ROOT_CONTEXT, root)).end();
+    root.end();
+    await provider.shutdown();
+    await receiver.waitForSpans((spans) => spans.length === 1501);
+    const { body } = await get<TraceDetail>(`/api/traces/${root.spanContext().traceId}`);
+    expect([body.spanCount, body.spans.length, body.spans[0].name]).toEqual([1501, 1000, 'root']);
   });
 
   it('compares the three apps\' newest traces of one request, with a reason for each difference and a note for an app without one', async () => {

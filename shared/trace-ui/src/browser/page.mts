@@ -15,13 +15,14 @@ const view = document.getElementById('view')!;
 let shown = '';
 
 /** Fetches `url` and draws `render`'s nodes, only if the answer changed: a selection or scroll survives. */
-export async function load<T>(url: string, render: (data: T) => Node[]): Promise<void> {
+export async function load<T>(url: string, render: (data: T) => Child[]): Promise<void> {
   const response = await fetch(url);
   const text = await response.text();
   if (text === shown) return;
   shown = text;
   const data = JSON.parse(text) as T & { error?: string };
-  view.replaceChildren(...(response.ok ? render(data) : [el('p', { class: 'problem' }, data.error ?? `${response.status}`)]));
+  const nodes = response.ok ? render(data) : [el('p', { class: 'problem' }, data.error ?? `${response.status}`)];
+  view.replaceChildren(...nodes.filter((node): node is Node | string => node !== false && node !== undefined));
 }
 
 export function showProblem(message: string): void {

@@ -35,6 +35,7 @@ export function drawTrace(traceId: string): Promise<void> {
       el('p', { class: 'quiet' }, `${trace.service} · ${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'} · ${duration(trace.durationMs)} · ${time(trace.startTime)} · trace ${trace.traceId}`,
         trace.scenario && el('a', { href: compareLink(trace.scenario) }, ` · compare ${trace.scenario} across the three apps`)),
       el('div', { class: 'waterfall' }, el('div', { class: 'span-row ticks' }, el('div', { class: 'label' }, 'span'), el('div', { class: 'track' }, ...ticks)), ...rows),
+      trace.spans.length < trace.spanCount && el('p', { class: 'hint' }, `The first ${trace.spans.length} of ${trace.spanCount} spans are drawn.`),
       details,
     ];
   });
