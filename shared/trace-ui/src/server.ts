@@ -61,7 +61,7 @@ class BadRequest extends Error {}
 
 /** Serves the web UI over the receiver's spans: recent traces, one trace, and the compare page. */
 export async function startTraceUi(options: TraceUiOptions): Promise<TraceUi> {
-  const { receiver, host = 'localhost' } = options;
+  const { receiver, port: wantedPort = DEFAULT_UI_PORT, host = 'localhost' } = options;
   const assets = readAssets();
   const livePages = new Set<http.ServerResponse>();
 
@@ -127,10 +127,10 @@ export async function startTraceUi(options: TraceUiOptions): Promise<TraceUi> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(new Error(error.code === 'EADDRINUSE'
-        ? `trace UI port ${options.port ?? DEFAULT_UI_PORT} is already in use (a Jaeger or another receiver?); choose another with --ui-port or TRACE_UI_PORT`
-        : `trace UI cannot listen on port ${options.port ?? DEFAULT_UI_PORT}: ${error.message}`)),
+        ? `trace UI port ${wantedPort} is already in use (a Jaeger or another receiver?); choose another with --ui-port or TRACE_UI_PORT`
+        : `trace UI cannot listen on port ${wantedPort}: ${error.message}`)),
     );
-    server.listen(options.port ?? DEFAULT_UI_PORT, host, resolve);
+    server.listen(wantedPort, host, resolve);
   });
   const port = (server.address() as { port: number }).port;
   return {

@@ -23,7 +23,9 @@ export function drawTrace(traceId: string): Promise<void> {
       label.style.paddingLeft = `${0.5 + Math.min(span.depth, 20) * 1.2}em`;
       const row = el('div', { class: 'span-row', role: 'button', tabindex: '0', 'data-span-id': span.spanId }, label, el('div', { class: 'track' }, bar));
       row.onclick = () => showSpan(span, row);
-      row.onkeydown = (event) => event.key === 'Enter' && showSpan(span, row);
+      row.onkeydown = (event) => {
+        if (event.key === 'Enter') showSpan(span, row);
+      };
       return row;
     });
     const ticks = [0, 0.25, 0.5, 0.75, 1].map((at) => el('span', {}, duration(total * at)));
