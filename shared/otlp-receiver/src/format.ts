@@ -1,5 +1,5 @@
 import type { AttributeValue, ReceivedSpan } from './otlp';
-import { placeSpans } from './tree';
+import { placeSpans, traceBounds } from './tree';
 
 // The attributes worth a glance in a tree; everything else is in receiver.spans().
 const KEY_ATTRIBUTES = ['http.response.status_code', 'http.route', 'url.query', 'error.type', 'express.type', 'express.name'];
@@ -14,8 +14,7 @@ const MAX_INDENT = 40;
 export function formatTrace(spans: ReceivedSpan[]): string {
   if (spans.length === 0) return '(no spans)';
   const services = [...new Set(spans.map(serviceOf))];
-  const start = spans.reduce((min, s) => (s.startTimeUnixNano < min ? s.startTimeUnixNano : min), spans[0].startTimeUnixNano);
-  const end = spans.reduce((max, s) => (s.endTimeUnixNano > max ? s.endTimeUnixNano : max), spans[0].endTimeUnixNano);
+  const { start, end } = traceBounds(spans);
   const lines = [
     `trace ${spans[0].traceId} · ${services.join(', ')} · ${spans.length} span${spans.length === 1 ? '' : 's'} · ${millis(end - start)}`,
   ];

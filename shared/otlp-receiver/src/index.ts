@@ -8,4 +8,4 @@ export {
   type StatusCodeName,
 } from './otlp';
 export { ReceiverListenError, startReceiver, type Receiver, type ReceiverOptions, type ReceiverStats } from './receiver';
-export { placeSpans, type PlacedSpan } from './tree';
+export { placeSpans, traceBounds, type PlacedSpan } from './tree';

@@ -52,3 +52,13 @@ export function placeSpans(spans: ReceivedSpan[]): PlacedSpan[] {
   if (lastRoot) lastRoot.last = true;
   return placed;
 }
+
+/** When a trace began and ended: its earliest span start and latest span end. */
+export function traceBounds(spans: ReceivedSpan[]): { start: bigint; end: bigint } {
+  let [start, end] = [spans[0].startTimeUnixNano, spans[0].endTimeUnixNano];
+  for (const span of spans) {
+    if (span.startTimeUnixNano < start) start = span.startTimeUnixNano;
+    if (span.endTimeUnixNano > end) end = span.endTimeUnixNano;
+  }
+  return { start, end };
+}

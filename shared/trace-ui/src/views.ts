@@ -1,6 +1,6 @@
 // What the UI's JSON API answers, built from the spans the receiver keeps. Times become
 // milliseconds (JSON has no bigint): since the epoch for a start, since the trace's start for offsets.
-import { placeSpans, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/otlp-receiver';
+import { placeSpans, traceBounds, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/otlp-receiver';
 
 export interface TraceSummary {
   traceId: string;
@@ -72,7 +72,7 @@ export function listTraces(traces: Map<string, ReceivedSpan[]>, filter: { servic
 
 export function summarize(spans: ReceivedSpan[]): TraceSummary {
   const root = placeSpans(spans)[0].span;
-  const { start, end } = bounds(spans);
+  const { start, end } = traceBounds(spans);
   const method = root.attributes['http.request.method'];
   const path = root.attributes['url.path'];
   return {
@@ -88,7 +88,7 @@ export function summarize(spans: ReceivedSpan[]): TraceSummary {
 }
 
 export function traceDetail(spans: ReceivedSpan[]): TraceDetail {
-  const { start } = bounds(spans);
+  const { start } = traceBounds(spans);
   return {
     ...summarize(spans),
     spans: placeSpans(spans).slice(0, MAX_DETAIL_SPANS).map(({ span, depth }) => ({
@@ -108,15 +108,6 @@ export function traceDetail(spans: ReceivedSpan[]): TraceDetail {
       resource: span.resource,
     })),
   };
-}
-
-function bounds(spans: ReceivedSpan[]): { start: bigint; end: bigint } {
-  let [start, end] = [spans[0].startTimeUnixNano, spans[0].endTimeUnixNano];
-  for (const span of spans) {
-    if (span.startTimeUnixNano < start) start = span.startTimeUnixNano;
-    if (span.endTimeUnixNano > end) end = span.endTimeUnixNano;
-  }
-  return { start, end };
 }
 
 function serviceOf(span: ReceivedSpan): string {
