@@ -6,23 +6,72 @@ import { startReceiver, type ReceivedSpan } from '@repo/otlp-receiver';
 import { compareTraces, diffTraces, formatDifferences, normalizeTrace, UNEXPLAINED, type Difference, type NormalizedTrace } from '@repo/trace-diff';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest, sendRaw } from './raw-request.ts';
 
 const CALLER_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const CALLER_SPAN_ID = 'b7ad6b7169203331';
 const SECRET = 's3cr3t-value';
 
+interface Request {
+  /** Request target; `?param=` names the request in the app's log. */
+  path: string;
+  method?: string;
+  /** `HTTP/1.1` unless said. */
+  version?: string;
+  /** The Host header: `localhost:<the app's port>` unless said; null: none. */
+  host?: string | null;
+  headers?: string[];
+  /** The request sent first on the same connection, which then carries this one (keep-alive). */
+  after?: string;
+  /** The client closes the connection right after sending. */
+  abort?: boolean;
+  /** The answer expected; 200 unless said. */
+  status?: number;
+}
+const FORWARDED = 'Forwarded: for=198.51.100.9;proto=https;host=api.example.com';
+const X_FORWARDED = ['X-Forwarded-For: 203.0.113.7, 10.0.0.1', 'X-Forwarded-Host: shop.example.com:8443'];
+
 const SCENARIOS = {
   'a plain request': { path: '/server_request?param=plain' },
   'a request with a valid traceparent and tracestate': {
     path: '/server_request?param=continued',
-    headers: { traceparent: `00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-01`, tracestate: 'vendor=opaque' },
+    headers: [`traceparent: 00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-01`, 'tracestate: vendor=opaque'],
   },
-  'a request with a malformed traceparent': { path: '/server_request?param=malformed', headers: { traceparent: '00-not-a-trace-id-01' } },
+  'a request with a malformed traceparent': { path: '/server_request?param=malformed', headers: ['traceparent: 00-not-a-trace-id-01'] },
   'a request with sensitive query parameters': { path: `/server_request?param=sensitive&sig=${SECRET}&X-Amz-Signature=${SECRET}` },
-  'a handler that throws (GET /error)': { path: '/error?param=error' },
-  'an unknown path (404)': { path: '/no/such/path?param=missing' },
+  'a handler that throws (GET /error)': { path: '/error?param=error', status: 500 },
+  'an unknown path (404)': { path: '/no/such/path?param=missing', status: 404 },
   'GET /health': { path: '/health?param=health' },
-} satisfies Record<string, { path: string; headers?: Record<string, string> }>;
+  // Behind a reverse proxy or load balancer: RFC 7239 Forwarded, and the older X-Forwarded-*.
+  'behind a proxy: Forwarded with for, proto and host': { path: '/server_request?param=forwarded', headers: [FORWARDED] },
+  'behind a proxy: X-Forwarded-For (two hops) and X-Forwarded-Host with a port': { path: '/server_request?param=x-forwarded', headers: X_FORWARDED },
+  'behind a proxy: X-Forwarded-Host without a port, and X-Forwarded-Proto': {
+    path: '/server_request?param=x-forwarded-proto', headers: ['X-Forwarded-Host: shop.example.com', 'X-Forwarded-Proto: https'],
+  },
+  'behind a proxy: Forwarded and X-Forwarded-* together': { path: '/server_request?param=both', headers: [FORWARDED, ...X_FORWARDED] },
+  'behind two proxies: Forwarded with two hops, the host in the second': {
+    path: '/server_request?param=two-hops', headers: ['Forwarded: for=192.0.2.60;proto=http;by=203.0.113.43, for="[2001:db8:cafe::17]:4711";host=b.example.com'],
+  },
+  'behind a proxy: an IPv6 client with a port, and an obfuscated one': {
+    path: '/server_request?param=ipv6', headers: ['Forwarded: for="[2001:db8:cafe::17]:4711", for=unknown'],
+  },
+  'behind a proxy: a malformed Forwarded header beside X-Forwarded-*': {
+    path: '/server_request?param=malformed-forwarded', headers: ['Forwarded: for=198.51.100.9;;host=api.example.com', ...X_FORWARDED],
+  },
+  'behind a proxy: X-Forwarded-Host with several hops': { path: '/server_request?param=x-forwarded-hops', headers: ['X-Forwarded-Host: a.example.com, b.example.com'] },
+  // What real clients send besides a plain GET.
+  'HTTP/1.0 without a Host header': { path: '/server_request?param=http10', version: 'HTTP/1.0', host: null },
+  'a Host header without a port': { path: '/server_request?param=host-no-port', host: 'example.com' },
+  'an IPv6 Host header': { path: '/server_request?param=host-ipv6', host: '[::1]:8080' },
+  'a Host header in capitals': { path: '/server_request?param=host-caps', host: 'EXAMPLE.com:8080' },
+  'a malformed Host header': { path: '/server_request?param=host-malformed', host: '[::1' },
+  'HEAD /server_request': { path: '/server_request?param=head', method: 'HEAD' },
+  'POST /server_request (no such route)': { path: '/server_request?param=post', method: 'POST', headers: ['Content-Length: 0'], status: 404 },
+  'OPTIONS /server_request (no such route)': { path: '/server_request?param=options', method: 'OPTIONS', status: 404 },
+  'an unknown method (PURGE)': { path: '/server_request?param=purge', method: 'PURGE', status: 404 },
+  'the second request on a kept-alive connection': { path: '/server_request?param=kept-alive', after: '/server_request?param=first-on-connection' },
+  'a client that goes away right after sending': { path: '/server_request?param=gone', abort: true, status: 0 },
+} satisfies Record<string, Request>;
 type Scenario = keyof typeof SCENARIOS;
 const SCENARIO_NAMES = Object.keys(SCENARIOS) as Scenario[];
 const CONCURRENT = 50;
@@ -32,6 +81,23 @@ const traces = {} as Record<Scenario, Record<AppName, ReceivedSpan[]>>;
 const concurrent = {} as Record<AppName, { traceparents: string[]; statuses: number[] }>;
 let allSpans: ReceivedSpan[] = [];
 let exits: Record<AppName, AppExit>;
+const ports = {} as Record<AppName, number>;
+
+// Each scenario's request names itself in its User-Agent, which every SERVER span records: the
+// trace is found by it even where the URL is not (a malformed Host leaves out url.query).
+const userAgent = (scenario: Scenario) => `equivalence-test/${SCENARIO_NAMES.indexOf(scenario)}`;
+
+/** Sends the scenario's request as written, byte for byte; returns the status of its answer. */
+function send(port: number, scenario: Scenario): Promise<number> {
+  const request: Request = SCENARIOS[scenario];
+  const text = (target: string, last: boolean) => rawRequest(`${request.method ?? 'GET'} ${target} ${request.version ?? 'HTTP/1.1'}`, [
+    ...(request.host === null ? [] : [`Host: ${request.host ?? `localhost:${port}`}`]),
+    `User-Agent: ${last ? userAgent(scenario) : 'equivalence-test/first'}`,
+    ...(last ? request.headers ?? [] : []),
+    `Connection: ${last ? 'close' : 'keep-alive'}`,
+  ]);
+  return sendRaw(port, `${request.after ? text(request.after, false) : ''}${text(request.path, true)}`, { abort: request.abort });
+}
 
 // Every request first; then the apps stop, which flushes every span they hold. The tests below
 // only read what arrived: no waiting, no timing.
@@ -39,10 +105,10 @@ beforeAll(async () => {
   const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
   try {
     ({ exits } = await withAllApps({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, async (apps) => {
+      for (const name of APP_NAMES) ports[name] = apps[name].port;
       for (const scenario of SCENARIO_NAMES) {
-        const { path, headers } = SCENARIOS[scenario] as { path: string; headers?: Record<string, string> };
         responses[scenario] = {} as Record<AppName, number>;
-        for (const name of APP_NAMES) responses[scenario][name] = (await fetch(`${apps[name].url}${path}`, { headers })).status;
+        for (const name of APP_NAMES) responses[scenario][name] = await send(apps[name].port, scenario);
       }
       await Promise.all(APP_NAMES.map(async (name) => {
         const traceparents = Array.from({ length: CONCURRENT }, () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`);
@@ -57,16 +123,15 @@ beforeAll(async () => {
   }
   for (const scenario of SCENARIO_NAMES) {
     traces[scenario] = {} as Record<AppName, ReceivedSpan[]>;
-    const param = new URLSearchParams(SCENARIOS[scenario].path.split('?')[1]).get('param')!;
-    for (const name of APP_NAMES) traces[scenario][name] = traceOf(name, param);
+    for (const name of APP_NAMES) traces[scenario][name] = traceOf(name, scenario);
   }
 }, 60_000);
 
-/** All spans of the trace whose SERVER span served `?param=<param>` in that app; [] if none. */
-function traceOf(name: AppName, param: string): ReceivedSpan[] {
+/** All spans of the trace whose SERVER span served the scenario's request in that app; [] if none. */
+function traceOf(name: AppName, scenario: Scenario): ReceivedSpan[] {
   const servers = allSpans.filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === SERVICE_NAMES[name] &&
-    new URLSearchParams(String(s.attributes['url.query'] ?? '')).get('param') === param);
-  expect(servers.length, `${name}: SERVER spans for param=${param}`).toBeLessThanOrEqual(1);
+    s.attributes['user_agent.original'] === userAgent(scenario));
+  expect(servers.length, `${name}: SERVER spans for ${scenario}`).toBeLessThanOrEqual(1);
   return servers.length ? allSpans.filter((s) => s.traceId === servers[0].traceId && s.resource['service.name'] === SERVICE_NAMES[name]) : [];
 }
 
@@ -83,7 +148,7 @@ const TRACED = SCENARIO_NAMES.filter((s) => s !== 'GET /health');
 describe('every app, every scenario', () => {
   it('answered as the routes say, and exited 0 on SIGTERM after flushing', () => {
     for (const scenario of SCENARIO_NAMES) {
-      const status = scenario.includes('/error') ? 500 : scenario.includes('404') ? 404 : 200;
+      const status = (SCENARIOS[scenario] as Request).status ?? 200;
       expect(responses[scenario], scenario).toEqual({ manual: status, automatic: status, programmatic: status });
     }
     expect(Object.fromEntries(APP_NAMES.map((name) => [name, exits[name].code]))).toEqual({ manual: 0, automatic: 0, programmatic: 0 });
@@ -143,6 +208,68 @@ describe('where the three agree: the SERVER span', () => {
     expect(span.attributes).not.toHaveProperty('error.type');
   });
 
+  // What instrumentation-http reports, and the manual app reads the same way (the test above holds
+  // them equal): `peer` stands for the socket's address, `host` for the app's own port.
+  it.each([
+    ['behind a proxy: Forwarded with for, proto and host', '198.51.100.9', 'api.example.com', 443],
+    ['behind a proxy: X-Forwarded-For (two hops) and X-Forwarded-Host with a port', '203.0.113.7', 'shop.example.com', 8443],
+    ['behind a proxy: X-Forwarded-Host without a port, and X-Forwarded-Proto', 'peer', 'shop.example.com', 443],
+    ['behind a proxy: Forwarded and X-Forwarded-* together', '198.51.100.9', 'api.example.com', 443],
+    ['behind two proxies: Forwarded with two hops, the host in the second', '192.0.2.60', 'b.example.com', undefined],
+    ['behind a proxy: an IPv6 client with a port, and an obfuscated one', '2001:db8:cafe::17', 'localhost', 'host'],
+    ['behind a proxy: a malformed Forwarded header beside X-Forwarded-*', '203.0.113.7', 'shop.example.com', 8443],
+    ['behind a proxy: X-Forwarded-Host with several hops', 'peer', 'a.example.com, b.example.com', undefined],
+    ['HTTP/1.0 without a Host header', 'peer', undefined, undefined],
+    ['a Host header without a port', 'peer', 'example.com', 80],
+    ['an IPv6 Host header', 'peer', '[::1]', 8080],
+    ['a Host header in capitals', 'peer', 'EXAMPLE.com', 8080],
+    ['a malformed Host header', 'peer', '[::1', undefined],
+  ] satisfies [Scenario, string, string | undefined, number | 'host' | undefined][])('%s: client.address %s, server.address %s, server.port %s, in all three', (scenario, client, address, port) => {
+    for (const name of APP_NAMES) {
+      const { attributes } = server(traces[scenario][name]);
+      expect({ client: attributes['client.address'], address: attributes['server.address'], port: attributes['server.port'] }, name).toEqual({
+        client: client === 'peer' ? attributes['network.peer.address'] : client,
+        address,
+        port: port === 'host' ? ports[name] : port,
+      });
+    }
+  });
+
+  it.each(APP_NAMES)('behind a proxy that says the client used https: the %s app still reports url.scheme "http", as instrumentation-http does (the semantic conventions would take the forwarded proto)', (name) => {
+    for (const scenario of ['behind a proxy: Forwarded with for, proto and host', 'behind a proxy: X-Forwarded-Host without a port, and X-Forwarded-Proto'] as const) {
+      expect(server(traces[scenario][name]).attributes['url.scheme'], scenario).toBe('http');
+    }
+  });
+
+  it.each(APP_NAMES)('a Forwarded host without a proto in its own entry: the %s app reports no server.port, as instrumentation-http does (it takes no default port there)', (name) => {
+    expect(server(traces['behind two proxies: Forwarded with two hops, the host in the second'][name]).attributes).not.toHaveProperty('server.port');
+  });
+
+  it.each(APP_NAMES)('a malformed Host header: the %s app reports no url.path and no url.query, as instrumentation-http does (it cannot build the URL)', (name) => {
+    const { attributes } = server(traces['a malformed Host header'][name]);
+    expect([attributes['url.path'], attributes['url.query']]).toEqual([undefined, undefined]);
+  });
+
+  it.each(APP_NAMES)('odd methods: the %s app names HEAD by its route, keeps POST and OPTIONS on a GET route as "POST"/"OPTIONS", and reports PURGE as _OTHER', (name) => {
+    const span = (scenario: Scenario) => server(traces[scenario][name]);
+    expect(span('HEAD /server_request')).toMatchObject({ name: 'HEAD /server_request', attributes: expect.objectContaining({ 'http.request.method': 'HEAD', 'http.route': '/server_request' }) });
+    expect(span('POST /server_request (no such route)').name).toBe('POST');
+    expect(span('OPTIONS /server_request (no such route)').name).toBe('OPTIONS');
+    expect(span('an unknown method (PURGE)')).toMatchObject({
+      name: 'PURGE', attributes: expect.objectContaining({ 'http.request.method': '_OTHER', 'http.request.method_original': 'PURGE' }),
+    });
+  });
+
+  it.each(APP_NAMES)('HTTP/1.0, keep-alive, and a client gone before the answer: the %s app records the protocol, one span per request, and the status it set', (name) => {
+    expect(server(traces['HTTP/1.0 without a Host header'][name]).attributes['network.protocol.version']).toBe('1.0');
+    const second = server(traces['the second request on a kept-alive connection'][name]);
+    const first = allSpans.find((s) => s.resource['service.name'] === SERVICE_NAMES[name] && s.attributes['user_agent.original'] === 'equivalence-test/first')!;
+    expect(first.attributes['url.query']).toBe('param=first-on-connection');
+    expect(second.traceId).not.toBe(first.traceId);
+    expect(second.attributes['network.peer.port'], 'the same connection').toBe(first.attributes['network.peer.port']);
+    expect(server(traces['a client that goes away right after sending'][name]).attributes['http.response.status_code']).toBe(200);
+  });
+
   it.each(APP_NAMES)(`${CONCURRENT} concurrent requests, each with its own traceparent: the %s app makes ${CONCURRENT} traces, no span in a wrong one`, (name) => {
     const { traceparents, statuses } = concurrent[name];
     expect(statuses).toEqual(traceparents.map(() => 200));
@@ -159,7 +286,7 @@ describe('where the three agree: the SERVER span', () => {
 
 describe('where they differ, and why', () => {
   it.each(TRACED)('%s: manual vs automatic differ in exactly the ways named below, automatic vs programmatic only in service.name', (scenario) => {
-    const express = scenario.includes('404') ? 'INTERNAL middleware - <anonymous>' : 'INTERNAL request handler';
+    const express = (SCENARIOS[scenario] as Request).status === 404 ? 'INTERNAL middleware - <anonymous>' : 'INTERNAL request handler';
     expect(diff(scenario, 'manual', 'automatic')).toEqual([
       { path: 'resource["service.name"]', left: 'manual-instrument-service', right: 'auto-instrument-service' },
       { path: 'spans[0].scope.name', left: 'otel-three-ways-manual', right: '@opentelemetry/instrumentation-http' },
@@ -239,10 +366,11 @@ describe('diffTraces catches a difference: one change to a real captured trace, 
     expect(changed(() => {})).toEqual([]);
   });
 
-  it('two requests that differ only in ids, times and ports: only url.query differs', () => {
+  it('two requests that differ only in ids, times and ports: only url.query and the user agent differ', () => {
     const [plain, malformed] = [traces['a plain request'].automatic, traces['a request with a malformed traceparent'].automatic];
     expect(diffTraces(normalizeTrace(plain), normalizeTrace(malformed))).toEqual([
       { path: 'spans[0].attributes["url.query"]', left: 'param=plain', right: 'param=malformed' },
+      { path: 'spans[0].attributes["user_agent.original"]', left: userAgent('a plain request'), right: userAgent('a request with a malformed traceparent') },
     ]);
   });
 

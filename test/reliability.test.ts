@@ -4,6 +4,7 @@ import { APP_NAMES, type AppName, type AppProcess, SERVICE_NAMES, startApp } fro
 import { startReceiver, type ReceivedSpan, type Receiver } from '@repo/otlp-receiver';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { rawRequest, sendRaw } from './raw-request.ts';
 
 const REPORTS_OUTAGES: Record<AppName, boolean> = { manual: true, automatic: false, programmatic: true };
 
@@ -171,7 +172,7 @@ describe.each(APP_NAMES)('the %s app', (name) => {
       const statuses = new Map<string, number>();
       for (let round = 0; round < 100; round++) {
         await Promise.all(HOSTILE.map(async ([what, request]) => {
-          const status = await raw(app.port, request);
+          const status = await sendRaw(app.port, request);
           statuses.set(`${what} -> ${status}`, (statuses.get(`${what} -> ${status}`) ?? 0) + 1);
         }));
       }
@@ -219,7 +220,7 @@ async function inFlightSpans(name: AppName, signal: NodeJS.Signals): Promise<num
 
 const SECRET = 'hostile-s3cret';
 const GOOD_PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-const request = (line: string, headers: string[] = []) => [line, 'Host: localhost', ...headers, 'Connection: close', '', ''].join('\r\n');
+const request = (line: string, headers: string[] = []) => rawRequest(line, ['Host: localhost', ...headers, 'Connection: close']);
 const HOSTILE: [string, string][] = [
   ['oversized traceparent', request('GET /server_request?param=h HTTP/1.1', [`traceparent: 00-${'a'.repeat(4000)}-b7ad6b7169203331-01`])],
   ['malformed traceparent', request('GET /server_request?param=h HTTP/1.1', ['traceparent: ff-00000000000000000000000000000000-0000000000000000-zz'])],
@@ -248,17 +249,6 @@ const EXPECTED_STATUSES: Record<string, number> = {
   'a secret in the query -> 200': 100,
   'a malformed Host header -> 200': 100,
 };
-
-/** Sends bytes as they are (no client library to tidy them up); returns the status, 0 if none. */
-function raw(port: number, text: string): Promise<number> {
-  return new Promise((resolve) => {
-    let response = '';
-    const socket = net.connect(port, 'localhost', () => socket.end(text));
-    socket.setEncoding('utf8').on('data', (chunk: string) => (response += chunk));
-    socket.on('error', () => {});
-    socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(response)?.[1] ?? 0)));
-  });
-}
 
 function wellFormed(span: ReceivedSpan): boolean {
   return /^[0-9a-f]{32}$/.test(span.traceId) && /^[0-9a-f]{16}$/.test(span.spanId) && span.name.length > 0 &&

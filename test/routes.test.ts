@@ -7,13 +7,13 @@ import { describe, expect, it } from 'vitest';
 const appsDir = path.join(import.meta.dirname, '..', 'apps');
 const source = (app: string, file: string) => readFileSync(path.join(appsDir, app, 'src', file), 'utf8');
 
-/** The manual app.ts without the lines that use its telemetry module (the approach itself). */
+/** The manual app.ts without the lines that use its server-span module (the approach itself). */
 function withoutManualTelemetry(text: string): string {
-  const imported = /import \{([^}]+)\} from '\.\/telemetry';/.exec(text)?.[1].split(',').map((name) => name.trim()) ?? [];
-  expect(imported.length, 'the manual app.ts imports its middlewares from ./telemetry').toBeGreaterThan(0);
+  const imported = /import \{([^}]+)\} from '\.\/server-span';/.exec(text)?.[1].split(',').map((name) => name.trim()) ?? [];
+  expect(imported.length, 'the manual app.ts imports its middlewares from ./server-span').toBeGreaterThan(0);
   return text
     .split('\n')
-    .filter((line) => !line.includes("from './telemetry'") && !imported.some((name) => line.includes(name)))
+    .filter((line) => !line.includes("from './server-span'") && !imported.some((name) => line.includes(name)))
     .join('\n');
 }
 

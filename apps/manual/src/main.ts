@@ -1,5 +1,7 @@
+// First import, so that even without --require the SDK is started before the app.
+// With --require (the start script) this returns the loaded module.
+import { sdk } from './instrumentation';
 import { runServer } from '@repo/server-lifecycle';
 import { createApp } from './app';
-import { sdk } from './telemetry';
 
 runServer(createApp(), { defaultPort: 8081, onClose: () => sdk.shutdown() });

@@ -1,0 +1,22 @@
+// Requests written byte for byte on a socket: no client library to add or tidy up headers, so a
+// test can send what a proxy, an old client or a hostile one sends.
+import net from 'node:net';
+
+/** `METHOD target HTTP/version`, then each header line, then the blank line. */
+export function rawRequest(line: string, headers: string[]): string {
+  return [line, ...headers, '', ''].join('\r\n');
+}
+
+/**
+ * Writes `text` (one request, or several pipelined on one connection) and returns the status of
+ * the last response; 0 if none came. With `abort`, the socket is closed right after writing.
+ */
+export function sendRaw(port: number, text: string, options: { abort?: boolean } = {}): Promise<number> {
+  return new Promise((resolve) => {
+    let response = '';
+    const socket = net.connect(port, 'localhost', () => (options.abort ? socket.end(text, () => socket.destroy()) : socket.end(text)));
+    socket.setEncoding('utf8').on('data', (chunk: string) => (response += chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(Number([...response.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].at(-1)?.[1] ?? 0)));
+  });
+}
