@@ -1,7 +1,9 @@
 // `npm run demo`: the receiver and the three apps side by side, the original's three requests,
 // then everything keeps running for more requests until Ctrl-C.
+import { APP_NAMES, DEFAULT_PORTS, type AppName } from '@repo/app-process';
 import { readTraceUiPort } from '@repo/trace-ui';
 import concurrently from 'concurrently';
+import { spawn } from 'node:child_process';
 import net from 'node:net';
 
 // The receiver reads TRACE_UI_PORT the same way.
@@ -13,11 +15,8 @@ try {
   process.exit(1);
 }
 const RECEIVER_PORTS = [4317, 4318, uiPort];
-const APPS = [
-  { name: 'manual', port: 8081, color: 'green' },
-  { name: 'automatic', port: 8082, color: 'cyan' },
-  { name: 'programmatic', port: 8083, color: 'magenta' },
-];
+const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', programmatic: 'magenta' };
+const APPS = APP_NAMES.map((name) => ({ name, port: DEFAULT_PORTS[name], color: COLORS[name] }));
 
 const busy = await busyPorts([...RECEIVER_PORTS, ...APPS.map((app) => app.port)]);
 if (busy.length > 0) {
@@ -62,18 +61,23 @@ async function sendOriginalRequests(): Promise<void> {
     console.error(`demo: ${(error as Error).message}`);
     return;
   }
-  console.log(`\ndemo: the three apps answer after ${((Date.now() - started) / 1000).toFixed(1)} s; sending the original's requests\n`);
-  for (const app of APPS) {
-    const url = `http://localhost:${app.port}/server_request?param=${app.name}`;
-    const response = await fetch(url);
-    console.log(`demo: GET ${url} -> ${response.status} ${await response.text()}`);
-  }
+  console.log(`\ndemo: the three apps answer after ${((Date.now() - started) / 1000).toFixed(1)} s; sending the original's requests through the traced client\n`);
+  // As in the original's README: `client.py <param>` once for each server.
+  for (const app of APPS) await runClient([app.name, '--app', app.name]);
   console.log(
     `\ndemo: open http://localhost:${uiPort} to see the traces; the receiver also prints each one once\n` +
       '      its spans are exported (the batch goes every 5 s).\n' +
-      "      More: curl 'http://localhost:8082/server_request?param=hello'   /error   /nothing-here\n" +
+      "      More: npm run client -- hello   or   curl 'http://localhost:8082/error'   /nothing-here\n" +
       '      Ctrl-C stops everything.\n',
   );
+}
+
+/** `npm run client -- <args>`, on this script's Node, its lines passed through. */
+function runClient(args: string[]): Promise<void> {
+  return new Promise((resolve) => {
+    const client = spawn(process.execPath, ['scripts/client.ts', ...args], { stdio: 'inherit' });
+    client.once('exit', () => resolve());
+  });
 }
 
 // A TCP connect, not an HTTP request, so that the only traces shown are the demo's requests.

@@ -6,6 +6,7 @@ import { startReceiver, type ReceivedSpan } from '@repo/otlp-receiver';
 import { compareTraces, diffTraces, formatDifferences, normalizeTrace, UNEXPLAINED, type Difference, type NormalizedTrace } from '@repo/trace-diff';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runClient } from './client-process.ts';
 import { rawRequest, sendRaw } from './raw-request.ts';
 
 const CALLER_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -82,6 +83,7 @@ const concurrent = {} as Record<AppName, { traceparents: string[]; statuses: num
 let allSpans: ReceivedSpan[] = [];
 let exits: Record<AppName, AppExit>;
 const ports = {} as Record<AppName, number>;
+const clientTraceIds = {} as Record<AppName, string>;
 
 // Each scenario's request names itself in its User-Agent, which every SERVER span records: the
 // trace is found by it even where the URL is not (a malformed Host leaves out url.query).
@@ -109,6 +111,12 @@ beforeAll(async () => {
       for (const scenario of SCENARIO_NAMES) {
         responses[scenario] = {} as Record<AppName, number>;
         for (const name of APP_NAMES) responses[scenario][name] = await send(apps[name].port, scenario);
+      }
+      // The original's client.py, here `npm run client -- <param> --app <name>`, once per app.
+      for (const name of APP_NAMES) {
+        const run = await runClient(['client-driven', '--app', name, '--port', String(apps[name].port)], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint });
+        expect(run.code, run.output).toBe(0);
+        clientTraceIds[name] = /· trace ([0-9a-f]{32})/.exec(run.output)![1];
       }
       await Promise.all(APP_NAMES.map(async (name) => {
         const traceparents = Array.from({ length: CONCURRENT }, () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`);
@@ -337,6 +345,43 @@ describe('where they differ, and why', () => {
     expect(traces['GET /health'].programmatic).toEqual([]);
     expect(server(traces['GET /health'].manual).name).toBe('GET /health');
     expect(server(traces['GET /health'].automatic).name).toBe('GET /health');
+  });
+});
+
+describe('driven by the real client (npm run client), as in the original: one trace across two services', () => {
+  const clientTrace = (name: AppName) => allSpans.filter((s) => s.traceId === clientTraceIds[name]);
+  const byName = (spans: ReceivedSpan[], spanName: string) => spans.find((s) => s.name === spanName)!;
+
+  it.each(APP_NAMES)("the %s app's SERVER span continues the client's trace, under its CLIENT span client-server", (name) => {
+    const spans = clientTrace(name);
+    const [client, sender] = [byName(spans, 'client'), byName(spans, 'client-server')];
+    expect(client).toMatchObject({ kind: 'INTERNAL', resource: expect.objectContaining({ 'service.name': 'client' }) });
+    expect(client.parentSpanId).toBeUndefined();
+    expect(sender).toMatchObject({ kind: 'CLIENT', parentSpanId: client.spanId });
+    expect(server(spans)).toMatchObject({ parentSpanId: sender.spanId, resource: expect.objectContaining({ 'service.name': SERVICE_NAMES[name] }) });
+  });
+
+  it('the client side is the same for the three apps but for the port it called: client, then client-server with the HTTP client attributes', () => {
+    const clientSide = (name: AppName) => normalizeTrace(clientTrace(name).filter((s) => s.resource['service.name'] === 'client'));
+    expect(clientSide('manual').spans.map((s) => [s.path, s.kind, s.name])).toEqual([['0', 'INTERNAL', 'client'], ['0.0', 'CLIENT', 'client-server']]);
+    expect(clientSide('manual').spans[1].attributes).toEqual({
+      'http.request.method': 'GET', 'http.response.status_code': 200, 'server.address': 'localhost', 'server.port': '<port>',
+      'url.full': 'http://localhost:<port>/server_request?param=client-driven',
+    });
+    expect(diffTraces(clientSide('manual'), clientSide('automatic'))).toEqual([]);
+    expect(diffTraces(clientSide('automatic'), clientSide('programmatic'))).toEqual([]);
+    const sender = (name: AppName) => byName(clientTrace(name), 'client-server').attributes['url.full'];
+    expect(new Set(APP_NAMES.map(sender)).size, 'before normalizing, each URL has its own port').toBe(3);
+  });
+
+  it('the whole traces differ in the known ways only, one level down: the service, the scope and the express span under the client', () => {
+    const rows = compareTraces(Object.fromEntries(APP_NAMES.map((name) => [name, normalizeTrace(clientTrace(name))])));
+    expect(rows.map((row) => [row.path, row.explanation === UNEXPLAINED ? 'unexplained' : 'explained'])).toEqual([
+      ['spans[0.0.0].scope.name', 'explained'],
+      ['spans[0.0.0].scope.version', 'explained'],
+      ['spans[0.0.0].resource["service.name"]', 'explained'],
+      ['spans[0.0.0.0]', 'explained'],
+    ]);
   });
 });
 

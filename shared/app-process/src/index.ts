@@ -11,6 +11,9 @@ export const SERVICE_NAMES: Record<AppName, string> = {
   programmatic: 'programmatic-instrument-service',
 };
 
+/** The port each app listens on when PORT is unset (its main.ts says so too). */
+export const DEFAULT_PORTS: Record<AppName, number> = { manual: 8081, automatic: 8082, programmatic: 8083 };
+
 /** The repository root, where `npm start --workspace apps/<name>` runs. */
 export const repoRoot = path.resolve(__dirname, '../../..');
 

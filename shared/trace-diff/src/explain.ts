@@ -5,10 +5,10 @@
 export const UNEXPLAINED = 'Not a known difference between the three approaches: check how these apps are configured.';
 
 const EXPLANATIONS: [RegExp, string][] = [
-  [/^resource\["service\.name"\]$/, 'Each app names its own service (OTEL_SERVICE_NAME or its default), as the three original scripts do.'],
-  [/^spans\[\d+\]\.scope\.(name|version)$/, "Who made the SERVER span: the manual app's own tracer, instrumentation-http in the other two."],
+  [/(^|\.)resource\["service\.name"\]$/, 'Each app names its own service (OTEL_SERVICE_NAME or its default), as the three original scripts do.'],
+  [/^spans\[[\d.]+\]\.scope\.(name|version)$/, "Who made the SERVER span: the manual app's own tracer, instrumentation-http in the other two."],
   [/^spans\[\d+(\.\d+)+\]$/, 'instrumentation-express adds an INTERNAL span for each Express layer that ran; the manual app makes only the SERVER span.'],
-  [/^spans\[\d+\]\.events$/, "Where the exception is recorded: on the SERVER span by the manual app's error middleware, on the handler's span by instrumentation-express."],
+  [/^spans\[[\d.]+\]\.events$/, "Where the exception is recorded: on the SERVER span by the manual app's error middleware, on the handler's span by instrumentation-express."],
   // Attributes that describe the request, not the instrumentation.
   [/\.attributes\["(url\.query|user_agent\.original|client\.address|network\.peer\.address|network\.protocol\.version)"\]$/,
     'Taken from the request, not from the approach: these requests were not sent alike.'],

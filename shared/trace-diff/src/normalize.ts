@@ -11,6 +11,8 @@ export interface NormalizedSpan {
   status: { code: StatusCodeName; message?: string };
   scope: { name: string; version?: string };
   traceState?: string;
+  /** Its resource, only where it is not its parent's: where the trace passes to another service. */
+  resource?: Attributes;
   attributes: Attributes;
   events: { name: string; attributes: Attributes }[];
   links: { attributes: Attributes }[];
@@ -51,9 +53,12 @@ const PLACEHOLDERS: Record<string, string> = {
 export function normalizeTrace(spans: ReceivedSpan[]): NormalizedTrace {
   const placed = placeSpans(spans);
   const paths: string[] = [];
+  const resources: string[] = [];
   const normalized = placed.map(({ span, parent, index }): NormalizedSpan => {
     const path = parent === undefined ? String(index) : `${paths[parent]}.${index}`;
     paths.push(path);
+    const resource = normalizeAttributes(span.resource);
+    resources.push(JSON.stringify(resource));
     return {
       path,
       ...(parent !== undefined ? { parent: paths[parent] } : span.parentSpanId && span.parentSpanId !== span.spanId ? { parent: `remote ${span.parentSpanId}` } : {}),
@@ -62,6 +67,7 @@ export function normalizeTrace(spans: ReceivedSpan[]): NormalizedTrace {
       status: span.status,
       scope: span.scope,
       ...(span.traceState ? { traceState: span.traceState } : {}),
+      ...(parent !== undefined && resources.at(-1) !== resources[parent] ? { resource } : {}),
       attributes: normalizeAttributes(span.attributes),
       events: span.events.map((event) => ({ name: event.name, attributes: normalizeAttributes(event.attributes) })),
       links: span.links.map((link) => ({ attributes: normalizeAttributes(link.attributes) })),
@@ -73,6 +79,8 @@ export function normalizeTrace(spans: ReceivedSpan[]): NormalizedTrace {
 function normalizeAttributes(attributes: Attributes): Attributes {
   const result: Attributes = {};
   for (const key of Object.keys(attributes).sort()) result[key] = PLACEHOLDERS[key] ?? attributes[key];
+  // A client's URL holds the port it called, as server.port does.
+  if (typeof result['url.full'] === 'string') result['url.full'] = result['url.full'].replace(/^(\w+:\/\/[^/?#]*?):\d+(?=[/?#]|$)/, '$1:<port>');
   return result;
 }
 

@@ -38,6 +38,22 @@ describe('normalizeTrace', () => {
     expect(trace.spans[0].events).toEqual([{ name: 'exception', attributes: { 'exception.message': 'm', 'exception.stacktrace': '<stacktrace>' } }]);
   });
 
+  it('gives a span its resource only where the trace passes to another service (a client calling an app)', () => {
+    const client = span('0000000000000001', 'client', 0, { resource: { 'service.name': 'client' } });
+    const server = span('0000000000000002', 'GET /x', 1, { kind: 'SERVER', parentSpanId: client.spanId, resource: { 'service.name': 'app', 'process.pid': 7 } });
+    const handler = span('0000000000000003', 'request handler', 2, { parentSpanId: server.spanId, resource: server.resource });
+    const trace = normalizeTrace([client, server, handler]);
+    expect(trace.resource).toEqual({ 'service.name': 'client' });
+    expect(trace.spans.map((s) => s.resource)).toEqual([undefined, { 'process.pid': '<pid>', 'service.name': 'app' }, undefined]);
+  });
+
+  it("replaces the port in a client's url.full, as in server.port", () => {
+    const attributes = (url: string) => normalizeTrace([span('0000000000000001', 'GET', 0, { attributes: { 'url.full': url } })]).spans[0].attributes['url.full'];
+    expect(attributes('http://localhost:41115/server_request?param=x')).toBe('http://localhost:<port>/server_request?param=x');
+    expect(attributes('http://[::1]:8080')).toBe('http://[::1]:<port>');
+    expect(attributes('http://example.com/a:1')).toBe('http://example.com/a:1');
+  });
+
   it('survives a span that names itself as parent (only a broken sender does that)', () => {
     expect(normalizeTrace([span('0000000000000001', 'loop', 0, { parentSpanId: '0000000000000001' })]).spans).toHaveLength(1);
   });

@@ -1,0 +1,102 @@
+// `npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]`: the
+// counterpart of the Python original's client.py. For each app, a span `client` and inside it
+// `client-server`, the CLIENT span that sends GET /server_request?param=<param> with the W3C
+// trace context in its headers, so the app's SERVER span continues the client's trace.
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from '@opentelemetry/semantic-conventions';
+import { APP_NAMES, DEFAULT_PORTS, type AppName } from '@repo/app-process';
+import { createSpanProcessors, readTelemetryConfig } from '@repo/telemetry-config';
+import { parseArgs } from 'node:util';
+
+const ANSWER_TIMEOUT_MS = 10_000;
+
+let targets: { app: AppName; url: URL }[];
+let sdk: NodeSDK;
+try {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { app: { type: 'string', default: 'all' }, port: { type: 'string' } } });
+  if (positionals.length !== 1) throw new Error('usage: npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]');
+  const apps = values.app === 'all' ? [...APP_NAMES] : APP_NAMES.filter((name) => name === values.app);
+  if (apps.length === 0) throw new Error(`--app "${values.app}" is not one of ${APP_NAMES.join(', ')}, all`);
+  if (values.port !== undefined && apps.length > 1) throw new Error('--port goes with one --app');
+  targets = apps.map((app) => {
+    const url = new URL(`http://localhost:${values.port ?? DEFAULT_PORTS[app]}/server_request`);
+    url.searchParams.set('param', positionals[0]);
+    return { app, url };
+  });
+  // The same OTEL_* handling as the apps (service name, exporter, protocol, endpoint, batching).
+  const config = readTelemetryConfig({ serviceName: 'client' });
+  sdk = new NodeSDK({ serviceName: config.serviceName, spanProcessors: createSpanProcessors(config), metricReaders: [], logRecordProcessors: [], instrumentations: [] });
+} catch (error) {
+  console.error(`client: ${(error as Error).message}`);
+  process.exit(2);
+}
+// Registers the tracer provider, and the W3C propagator and context manager that inject() uses.
+sdk.start();
+const tracer = trace.getTracer('otel-three-ways-client');
+
+let failed = 0;
+for (const { app, url } of targets) {
+  // The original's outer span: the client's own work, with the request inside it.
+  const line = await tracer.startActiveSpan('client', (client) => callApp(url).finally(() => client.end()));
+  console.log(`client: GET ${url} -> ${line.text} · trace ${line.traceId}`);
+  if (line.why) {
+    failed += 1;
+    console.error(`client: ${app} ${line.why}`);
+  }
+}
+// Exports every span before the process ends, failed requests' included. A failed export has
+// been reported in one line by the outage reporter already.
+const exported = await sdk.shutdown().then(() => true, () => false);
+process.exitCode = failed || !exported ? 1 : 0;
+
+/** What to print: the answer, the trace, and why it failed if it did. */
+interface Result {
+  text: string;
+  traceId: string;
+  why?: string;
+}
+
+/** One GET in a CLIENT span with the HTTP client semantic-convention attributes. */
+function callApp(url: URL): Promise<Result> {
+  const attributes = {
+    [ATTR_HTTP_REQUEST_METHOD]: 'GET',
+    [ATTR_SERVER_ADDRESS]: url.hostname,
+    [ATTR_SERVER_PORT]: Number(url.port),
+    [ATTR_URL_FULL]: url.href,
+  };
+  return tracer.startActiveSpan('client-server', { kind: SpanKind.CLIENT, attributes }, async (span): Promise<Result> => {
+    const traceId = span.spanContext().traceId;
+    // The W3C traceparent (and tracestate) of this span, so the server continues this trace.
+    const headers: Record<string, string> = {};
+    propagation.inject(context.active(), headers);
+    try {
+      const response = await fetch(url, { headers, signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) });
+      const body = await response.text();
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
+      // For a client every 4xx and 5xx is an error (for a server only 5xx).
+      if (response.status >= 400) return failure(span, String(response.status), `${response.status} ${body}`, `answered ${response.status}`, traceId);
+      return { text: `${response.status} ${body}`, traceId };
+    } catch (error) {
+      const cause = ((error as Error).cause as Error | undefined) ?? (error as Error);
+      span.recordException(cause);
+      const why = cause.name === 'TimeoutError' ? `did not answer within ${ANSWER_TIMEOUT_MS / 1000} s` : `did not answer (${cause.message})`;
+      return failure(span, (cause as NodeJS.ErrnoException).code ?? cause.name, 'no answer', `at ${url.origin} ${why}`, traceId);
+    } finally {
+      span.end();
+    }
+  });
+}
+
+function failure(span: Span, errorType: string, text: string, why: string, traceId: string): Result {
+  span.setAttribute(ATTR_ERROR_TYPE, errorType);
+  span.setStatus({ code: SpanStatusCode.ERROR });
+  return { text, traceId, why };
+}
