@@ -39,7 +39,7 @@ beforeAll(async () => {
   });
   demo.stdout!.on('data', (chunk) => (demoOutput += chunk));
   demo.stderr!.on('data', (chunk) => (demoOutput += chunk));
-  await waitFor(() => (demoOutput.match(/-> 200 served/g) ?? []).length === 3, 90_000, 'the demo to send its three requests');
+  await waitFor(() => (demoOutput.match(/-> 200 served · trace/g) ?? []).length === 3, 90_000, 'the demo to send its three requests through the client');
   expect(demoOutput.split('\n').slice(0, 3).join('\n')).toContain(`the trace UI will be at ${UI}`);
 
   // What a user might do next: the error route and /health.
@@ -102,42 +102,46 @@ const rows = () => page.locator('table.traces tbody tr');
 const rowOf = (service: string, root: string) => rows().filter({ hasText: service }).filter({ hasText: root }).first();
 
 describe('the list of recent traces', () => {
-  it("shows the demo's requests to the three apps, newest first, with span count and error mark", async () => {
+  it("shows the demo's traces, client → app, newest first, with every service, span count and error mark", async () => {
     await page.goto(UI);
-    for (const service of Object.values(SERVICE_NAMES)) await rowOf(service, 'GET /server_request').waitFor();
+    for (const service of Object.values(SERVICE_NAMES)) await rowOf(`client → ${service}`, 'client').waitFor();
     const times = await rows().locator('td:first-child').allTextContents();
     expect(times).toEqual([...times].sort().reverse());
-    expect(await rowOf(SERVICE_NAMES.manual, 'GET /server_request').locator('td').nth(3).textContent()).toBe('1');
-    expect(await rowOf(SERVICE_NAMES.automatic, 'GET /server_request').locator('td').nth(3).textContent()).toBe('2');
+    // client, client-server, SERVER; and the express span in the automatic app.
+    expect(await rowOf(SERVICE_NAMES.manual, 'client').locator('td').nth(3).textContent()).toBe('3');
+    expect(await rowOf(SERVICE_NAMES.automatic, 'client').locator('td').nth(3).textContent()).toBe('4');
     await rowOf(SERVICE_NAMES.programmatic, 'GET /error').locator('.mark').waitFor();
-    expect(await rowOf(SERVICE_NAMES.programmatic, 'GET /server_request').locator('.mark').count()).toBe(0);
+    expect(await rowOf(SERVICE_NAMES.programmatic, 'client').locator('.mark').count()).toBe(0);
     await screenshot('list');
   });
 
   it('filters by service', async () => {
     await page.goto(UI);
-    await rowOf(SERVICE_NAMES.automatic, 'GET /server_request').waitFor();
+    await rowOf(SERVICE_NAMES.automatic, 'client').waitFor();
     await page.selectOption('#service', SERVICE_NAMES.automatic);
     await page.waitForURL(`${UI}/?service=${SERVICE_NAMES.automatic}`);
-    await expect.poll(async () => new Set(await rows().locator('td:nth-child(2)').allTextContents())).toEqual(new Set([SERVICE_NAMES.automatic]));
+    await expect.poll(async () => new Set(await rows().locator('td:nth-child(2)').allTextContents()))
+      .toEqual(new Set([SERVICE_NAMES.automatic, `client → ${SERVICE_NAMES.automatic}`]));
   });
 });
 
 describe('a trace', () => {
-  it('shows the SERVER span in the waterfall, and its attributes and resource when clicked', async () => {
+  it("shows the client's spans and the SERVER span under them, each with its service, and the SERVER span's attributes and resource when clicked", async () => {
     await page.goto(UI);
-    // The oldest: the demo's own request, ?param=manual.
-    await rows().filter({ hasText: SERVICE_NAMES.manual }).filter({ hasText: 'GET /server_request' }).last().locator('a', { hasText: 'GET /server_request' }).click();
+    // The demo's own request to the manual app, ?param=manual.
+    await rowOf(`client → ${SERVICE_NAMES.manual}`, 'client').locator('a', { hasText: 'client' }).click();
     await page.waitForURL(/\/trace\/[0-9a-f]{32}$/);
     const spans = page.locator('.waterfall .span-row[data-span-id]');
-    await spans.first().waitFor();
-    expect(await spans.count()).toBe(1);
-    expect(await spans.first().locator('.label').textContent()).toBe('SERVERGET /server_request');
-    await spans.first().click();
+    await spans.nth(2).waitFor();
+    expect(await spans.locator('.label').allTextContents()).toEqual([
+      'INTERNALclientclient', 'CLIENTclient-serverclient', `SERVERGET /server_request${SERVICE_NAMES.manual}`,
+    ]);
+    await spans.nth(2).click();
     const details = page.locator('.details');
     for (const text of ['SERVER', 'http.route', '/server_request', 'url.query', 'param=manual', 'http.response.status_code', '200', SERVICE_NAMES.manual]) {
       await details.getByText(text, { exact: true }).first().waitFor();
     }
+    await screenshot('client-trace');
   });
 
   it("nests the express span under the SERVER span, and shows the exception event on it (automatic's GET /error)", async () => {
@@ -165,12 +169,18 @@ describe('the compare page', () => {
     ]);
     const differences = await page.locator('table.differences tbody tr').evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    expect(differences.map((cells) => cells[1])).toEqual(['resource["service.name"]', 'spans[0].scope.name', 'spans[0].scope.version', 'spans[0].attributes["url.query"]', 'spans[0.0]']);
+    // The demo's requests came through the client: its two spans line up in all three columns,
+    // and the apps' differences sit one level down, under client-server.
+    expect(differences.map((cells) => cells[1])).toEqual([
+      'spans[0.0].attributes["url.full"]', 'spans[0.0.0].scope.name', 'spans[0.0.0].scope.version', 'spans[0.0.0].resource["service.name"]',
+      'spans[0.0.0].attributes["url.query"]', 'spans[0.0.0.0]',
+    ]);
     for (const cells of differences) expect(cells[5]).toBe(explainDifference(cells[1]!));
     expect(differences.at(-1)!.slice(2, 5)).toEqual(['(absent)', 'INTERNAL request handler', 'INTERNAL request handler']);
     expect(await page.locator('table.differences tr.unexplained').count()).toBe(0);
+    expect(await page.locator('table.compare .service.differs').allTextContents()).toEqual(Object.values(SERVICE_NAMES).map((service) => `service: ${service}4`));
     // The manual app's missing express span is marked in its column with the row's number.
-    expect(await page.locator('table.compare td.absent.differs').textContent()).toBe('no span here5');
+    expect(await page.locator('table.compare td.absent.differs').textContent()).toBe('no span here6');
     await screenshot('compare');
   });
 
@@ -216,7 +226,7 @@ describe('untrusted input', () => {
 describe('live update', () => {
   it('updates by itself: a new request shows up without a reload', async () => {
     await page.goto(UI);
-    await rowOf(SERVICE_NAMES.manual, 'GET /server_request').waitFor();
+    await rowOf(SERVICE_NAMES.manual, 'client').waitFor();
     const before = await rows().count();
     // A mark on the document: a reload would lose it.
     await page.evaluate(() => ((globalThis as { sameDocument?: boolean }).sameDocument = true));

@@ -10,7 +10,7 @@ const EXPLANATIONS: [RegExp, string][] = [
   [/^spans\[\d+(\.\d+)+\]$/, 'instrumentation-express adds an INTERNAL span for each Express layer that ran; the manual app makes only the SERVER span.'],
   [/^spans\[[\d.]+\]\.events$/, "Where the exception is recorded: on the SERVER span by the manual app's error middleware, on the handler's span by instrumentation-express."],
   // Attributes that describe the request, not the instrumentation.
-  [/\.attributes\["(url\.query|user_agent\.original|client\.address|network\.peer\.address|network\.protocol\.version)"\]$/,
+  [/\.attributes\["(url\.full|url\.query|user_agent\.original|client\.address|network\.peer\.address|network\.protocol\.version)"\]$/,
     'Taken from the request, not from the approach: these requests were not sent alike.'],
 ];
 

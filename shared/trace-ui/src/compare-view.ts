@@ -2,7 +2,7 @@
 import { APP_NAMES, SERVICE_NAMES, type AppName } from '@repo/app-process';
 import type { ReceivedSpan } from '@repo/otlp-receiver';
 import { compareTraces, explainUntraced, normalizeTrace, UNEXPLAINED, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
-import { summarize, type TraceSummary } from './views';
+import { servedRequest, summarize, type TraceSummary } from './views';
 
 export interface CompareColumn {
   app: AppName;
@@ -34,9 +34,11 @@ export function compareScenario(traces: Map<string, ReceivedSpan[]>, wanted?: st
   const newest = new Map<string, { spans: ReceivedSpan[]; summary: TraceSummary }>();
   const services = new Set(Object.values(SERVICE_NAMES));
   for (const spans of traces.values()) {
+    // Keyed by the app that served the request, whether it came straight or through the client.
+    const served = servedRequest(spans);
+    if (!served || !services.has(served.service)) continue;
     const summary = summarize(spans);
-    if (!summary.scenario || !services.has(summary.service)) continue;
-    const key = `${summary.service} ${summary.scenario}`;
+    const key = `${served.service} ${served.scenario}`;
     if ((newest.get(key)?.summary.startTime ?? -Infinity) < summary.startTime) newest.set(key, { spans, summary });
   }
   const scenarios = [...new Set([...newest.values()].map(({ summary }) => summary.scenario!))].sort();

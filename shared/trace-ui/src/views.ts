@@ -6,6 +6,8 @@ export interface TraceSummary {
   traceId: string;
   /** The root span's service. */
   service: string;
+  /** Every service with a span in the trace, in tree order: `client`, then the app it called. */
+  services: string[];
   rootName: string;
   spanCount: number;
   durationMs: number;
@@ -13,7 +15,7 @@ export interface TraceSummary {
   startTime: number;
   /** Some span has status ERROR. */
   hasError: boolean;
-  /** The request the root span served, `GET /server_request`; the compare page groups by it. */
+  /** The request the trace's first SERVER span served, `GET /server_request`; the compare page groups by it. */
   scenario?: string;
 }
 
@@ -71,20 +73,32 @@ export function listTraces(traces: Map<string, ReceivedSpan[]>, filter: { servic
 }
 
 export function summarize(spans: ReceivedSpan[]): TraceSummary {
-  const root = placeSpans(spans)[0].span;
+  const placed = placeSpans(spans).map(({ span }) => span);
+  const root = placed[0];
   const { start, end } = traceBounds(spans);
-  const method = root.attributes['http.request.method'];
-  const path = root.attributes['url.path'];
+  const served = servedRequest(spans);
   return {
     traceId: root.traceId,
     service: serviceOf(root),
+    services: [...new Set(placed.map(serviceOf))],
     rootName: root.name,
     spanCount: spans.length,
     durationMs: millis(end - start),
     startTime: millis(start),
     hasError: spans.some((span) => span.status.code === 'ERROR'),
-    ...(root.kind === 'SERVER' && typeof method === 'string' && typeof path === 'string' ? { scenario: `${method} ${path}` } : {}),
+    ...(served ? { scenario: served.scenario } : {}),
   };
+}
+
+/**
+ * The request that the first SERVER span (in tree order) served, and the service that served it:
+ * the root of a request sent straight to an app, or under the client's spans.
+ */
+export function servedRequest(spans: ReceivedSpan[]): { scenario: string; service: string } | undefined {
+  const server = placeSpans(spans).find(({ span }) => span.kind === 'SERVER')?.span;
+  const method = server?.attributes['http.request.method'];
+  const path = server?.attributes['url.path'];
+  return typeof method === 'string' && typeof path === 'string' ? { scenario: `${method} ${path}`, service: serviceOf(server!) } : undefined;
 }
 
 export function traceDetail(spans: ReceivedSpan[]): TraceDetail {

@@ -43,6 +43,20 @@ async function sendTrace(service: string, options: { path?: string; child?: stri
   return server.spanContext().traceId;
 }
 
+/** A trace across two services, as `npm run client` makes: `client` in one, the SERVER span in `service`. */
+async function sendClientTrace(service: string): Promise<string> {
+  const providers = ['client', service].map((name) => new TracerProvider({
+    resource: resourceFromAttributes({ 'service.name': name }),
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.grpcEndpoint }) })],
+  }));
+  const client = providers[0].getTracer('ui-test').startSpan('client');
+  const attributes = { 'http.request.method': 'GET', 'url.path': '/server_request' };
+  providers[1].getTracer('ui-test').startSpan('GET /server_request', { kind: SpanKind.SERVER, attributes }, trace.setSpan(ROOT_CONTEXT, client)).end();
+  client.end();
+  await Promise.all(providers.map((provider) => provider.shutdown()));
+  return client.spanContext().traceId;
+}
+
 const get = async <T>(path: string) => {
   const response = await fetch(`${ui.url}${path}`);
   return { status: response.status, headers: response.headers, body: (await response.json()) as T & { error?: string } };
@@ -60,6 +74,18 @@ describe('the JSON API', () => {
     expect(body.traces[1].durationMs).toBeGreaterThanOrEqual(0);
     expect(Math.abs(body.traces[1].startTime - Date.now())).toBeLessThan(60_000);
     expect(body.traces[0].hasError).toBe(false);
+  });
+
+  it("a trace across two services (the client calling an app): every service in tree order, and the SERVER span's request", async () => {
+    const traceId = await sendClientTrace(SERVICE_NAMES.manual);
+    await receiver.waitForSpans((spans) => spans.length === 2);
+    const { body } = await get<TraceList>(`/api/traces?service=${SERVICE_NAMES.manual}`);
+    expect(body.traces).toMatchObject([{ traceId, service: 'client', services: ['client', SERVICE_NAMES.manual], rootName: 'client', scenario: 'GET /server_request' }]);
+    const compared = (await get<CompareView>('/api/compare')).body;
+    expect(compared.columns.map((column) => column.trace?.traceId)).toEqual([traceId, undefined, undefined]);
+    expect(compared.columns[0].trace!.spans.map((span) => [span.path, span.name, span.resource?.['service.name']])).toEqual([
+      ['0', 'client', undefined], ['0.0', 'GET /server_request', SERVICE_NAMES.manual],
+    ]);
   });
 
   it('filters by service, and limits the list', async () => {

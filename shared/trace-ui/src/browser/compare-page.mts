@@ -30,6 +30,8 @@ export function drawCompare(redraw: () => void): Promise<void> {
           el('span', { class: `kind kind-${span.kind}` }, span.kind), span.name, span.status.code === 'ERROR' && el('span', { class: 'mark' }, '✗'),
           mark(`span ${spanPath}`), ...head.map(mark)),
         el('div', { class: `scope ${differs(at('scope'))}` }, `${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`, mark(at('scope'))),
+        // Where the trace passes to another service (client → app), that service.
+        span.resource && el('div', { class: `service ${differs(at('resource'))}` }, `service: ${show(span.resource['service.name'] ?? '(none)')}`, mark(at('resource'))),
         el('ul', { class: 'attributes' }, ...Object.entries(span.attributes).map(([key, value]) =>
           el('li', { class: differs(at(`attribute ${key}`)) }, el('span', { class: 'key' }, key), ' ', show(value), mark(at(`attribute ${key}`))))),
         (span.events.length > 0 || marks.has(at('events'))) &&

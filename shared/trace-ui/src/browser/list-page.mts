@@ -14,7 +14,7 @@ export function drawList(redraw: () => void): Promise<void> {
     const rows = traces.map((trace) =>
       el('tr', { 'data-trace-id': trace.traceId, class: trace.hasError ? 'error' : '' },
         el('td', {}, time(trace.startTime)),
-        el('td', {}, el('span', { class: 'service' }, trace.service)),
+        el('td', {}, el('span', { class: 'service' }, trace.services.join(' → '))),
         el('td', {}, el('a', { href: `/trace/${trace.traceId}` }, trace.rootName), trace.hasError && el('span', { class: 'mark', title: 'a span has status ERROR' }, '✗ error')),
         el('td', { class: 'number' }, String(trace.spanCount)),
         el('td', { class: 'number' }, duration(trace.durationMs)),

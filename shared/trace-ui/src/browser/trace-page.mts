@@ -19,7 +19,9 @@ export function drawTrace(traceId: string): Promise<void> {
       const bar = el('div', { class: `bar kind-${span.kind}${span.status.code === 'ERROR' ? ' error' : ''}` }, el('span', {}, duration(span.durationMs)));
       bar.style.left = `${(100 * span.offsetMs) / total}%`;
       bar.style.width = `${Math.max((100 * span.durationMs) / total, 0.3)}%`;
-      const label = el('div', { class: 'label' }, el('span', { class: `kind kind-${span.kind}` }, span.kind), span.name, span.status.code === 'ERROR' && el('span', { class: 'mark' }, '✗'));
+      // In a trace across services (the client calling an app), each span says whose it is.
+      const service = trace.services.length > 1 && el('span', { class: 'span-service' }, String(span.resource['service.name'] ?? 'unknown service'));
+      const label = el('div', { class: 'label' }, el('span', { class: `kind kind-${span.kind}` }, span.kind), span.name, span.status.code === 'ERROR' && el('span', { class: 'mark' }, '✗'), service);
       label.style.paddingLeft = `${0.5 + Math.min(span.depth, 20) * 1.2}em`;
       const row = el('div', { class: 'span-row', role: 'button', tabindex: '0', 'data-span-id': span.spanId }, label, el('div', { class: 'track' }, bar));
       row.onclick = () => showSpan(span, row);
@@ -34,7 +36,7 @@ export function drawTrace(traceId: string): Promise<void> {
     else details.append(el('p', { class: 'hint' }, 'Click a span to see its attributes, events and resource.'));
     return [
       el('h1', {}, trace.rootName, trace.hasError && el('span', { class: 'mark' }, '✗ error')),
-      el('p', { class: 'quiet' }, `${trace.service} · ${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'} · ${duration(trace.durationMs)} · ${time(trace.startTime)} · trace ${trace.traceId}`,
+      el('p', { class: 'quiet' }, `${trace.services.join(' → ')} · ${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'} · ${duration(trace.durationMs)} · ${time(trace.startTime)} · trace ${trace.traceId}`,
         trace.scenario && el('a', { href: compareLink(trace.scenario) }, ` · compare ${trace.scenario} across the three apps`)),
       el('div', { class: 'waterfall' }, el('div', { class: 'span-row ticks' }, el('div', { class: 'label' }, 'span'), el('div', { class: 'track' }, ...ticks)), ...rows),
       trace.spans.length < trace.spanCount && el('p', { class: 'hint' }, `The first ${trace.spans.length} of ${trace.spanCount} spans are drawn.`),
