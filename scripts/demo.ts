@@ -66,7 +66,7 @@ async function sendOriginalRequests(): Promise<void> {
   for (const app of APPS) await runClient([app.name, '--app', app.name]);
   console.log(
     `\ndemo: open http://localhost:${uiPort} to see the traces; the receiver also prints each one once\n` +
-      '      its spans are exported (the batch goes every 5 s).\n' +
+      '      all its spans are exported (the apps send a batch every 5 s), within about 10 s.\n' +
       "      More: npm run client -- hello   or   curl 'http://localhost:8082/error'   /nothing-here\n" +
       '      Ctrl-C stops everything.\n',
   );

@@ -6,6 +6,8 @@ import { formatTrace, startReceiver } from '@repo/otlp-receiver';
 import { readTraceUiPort, startTraceUi } from '@repo/trace-ui';
 import { parseArgs } from 'node:util';
 
+const TRACE_IDLE_MS = 6000;
+
 interface ReceiverCommandConfig {
   grpcPort: number;
   httpPort: number;
@@ -34,7 +36,15 @@ function readReceiverCommandConfig(args: string[], env: Record<string, string | 
 try {
   const config = readReceiverCommandConfig(process.argv.slice(2), process.env);
   const { grpcPort, httpPort, host } = config;
-  const receiver = await startReceiver({ grpcPort, httpPort, host, onTrace: (spans) => console.log(`${formatTrace(spans)}\n`) });
+  const receiver = await startReceiver({
+    grpcPort,
+    httpPort,
+    host,
+    // A trace's services export on their own schedules (the client at once, an app's batch every
+    // 5 s by default): it is printed once none of its spans came for longer than that.
+    traceIdleMs: TRACE_IDLE_MS,
+    onTrace: (spans) => console.log(`${formatTrace(spans)}\n`),
+  });
   const ui = await startTraceUi({ receiver, port: config.uiPort, host: config.host }).catch(async (error: Error) => {
     await receiver.close();
     throw error;
