@@ -33,13 +33,13 @@ const warmup = positive('--warmup', args.warmup);
 interface Variant {
   name: string;
   app: AppName;
-  script: 'start' | 'start:untraced';
+  variant: 'start' | 'untraced';
 }
 const ALL_VARIANTS: Variant[] = [
-  { name: 'baseline', app: 'automatic', script: 'start:untraced' },
-  { name: 'manual', app: 'manual', script: 'start' },
-  { name: 'automatic', app: 'automatic', script: 'start' },
-  { name: 'programmatic', app: 'programmatic', script: 'start' },
+  { name: 'baseline', app: 'automatic', variant: 'untraced' },
+  { name: 'manual', app: 'manual', variant: 'start' },
+  { name: 'automatic', app: 'automatic', variant: 'start' },
+  { name: 'programmatic', app: 'programmatic', variant: 'start' },
 ];
 const VARIANTS = ALL_VARIANTS.filter((v) => v.name === 'baseline' || !args.only || args.only.split(',').includes(v.name));
 const extraEnv = Object.fromEntries(args.env.map((pair) => {
@@ -99,7 +99,7 @@ if (args.json) {
 async function measure(variant: Variant): Promise<Run> {
   const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiver.port}`, ...(variant.name === 'baseline' ? {} : extraEnv) };
   const started = performance.now();
-  const app = await startApp(variant.app, { script: variant.script, env });
+  const app = await startApp(variant.app, { variant: variant.variant, env });
   const url = `${app.url}/server_request?param=bench`;
   for (let tries = 0; (await fetch(url).then((r) => r.status, () => 0)) !== 200; tries++) {
     if (tries === 100) throw new Error(`${variant.name} listens but does not answer 200:\n${app.output()}`);

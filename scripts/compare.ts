@@ -1,14 +1,24 @@
-// `npm run compare [-- <path>]`: one request to each app, their traces side by side, and every
-// difference that remains after normalizeTrace. Fits a 100-column terminal.
+// `npm run compare [-- <path>] [--esm]`: one request to each app (to its ES module build with
+// --esm), their traces side by side, and every difference that remains after normalizeTrace.
+// Fits a 100-column terminal.
 import { APP_NAMES, type AppName, SERVICE_NAMES, withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import { compareTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
+import { parseArgs } from 'node:util';
 
-const path = process.argv[2] ?? '/server_request?param=compare';
+let args: ReturnType<typeof readArgs>;
+try {
+  args = readArgs();
+} catch (error) {
+  console.error(`compare: ${(error as Error).message}`);
+  process.exit(2);
+}
+const path = args.positionals[0] ?? '/server_request?param=compare';
+const format = args.values.esm ? 'esm' : 'cjs';
 const COLUMN = 32;
 
 const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
-await withAllApps({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, (apps) =>
+await withAllApps({ format, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, (apps) =>
   Promise.all(APP_NAMES.map((name) => fetch(`${apps[name].url}${path}`))),
 );
 // The apps have stopped, so every span they made has been exported.
@@ -22,7 +32,7 @@ const traces = Object.fromEntries(
   }),
 ) as Record<AppName, NormalizedTrace | undefined>;
 
-console.log(`GET ${path}, sent once to each app\n`);
+console.log(`GET ${path}, sent once to each app (${format === 'esm' ? 'ES module' : 'CommonJS'} builds)\n`);
 const trees = APP_NAMES.map((name) => [name, ...tree(traces[name])]);
 for (let row = 0; row < Math.max(...trees.map((lines) => lines.length)); row++) {
   console.log(trees.map((lines) => fit(lines[row] ?? '', COLUMN)).join('  ').trimEnd());
@@ -37,6 +47,10 @@ for (const { path: where, values, explanation } of rows) {
     console.log(`${fit(i === 0 ? where : '', 28)}${fit(name, 14)}${fit(value, 58).trimEnd()}`);
   });
   console.log(wrap(`why: ${explanation}`, 28, 100));
+}
+
+function readArgs() {
+  return parseArgs({ allowPositionals: true, options: { esm: { type: 'boolean', default: false } } });
 }
 
 function tree(trace: NormalizedTrace | undefined): string[] {

@@ -1,14 +1,18 @@
-// `npm run demo`: the receiver and the three apps side by side, the original's three requests,
-// then everything keeps running for more requests until Ctrl-C.
-import { APP_NAMES, DEFAULT_PORTS, type AppName } from '@repo/app-process';
+// `npm run demo [-- --esm]`: the receiver and the three apps side by side (their ES module
+// builds with --esm), the original's three requests, then everything keeps running for more
+// requests until Ctrl-C.
+import { APP_NAMES, DEFAULT_PORTS, startScript, type AppName } from '@repo/app-process';
 import { readTraceUiPort } from '@repo/trace-ui';
 import concurrently from 'concurrently';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { parseArgs } from 'node:util';
 
 // The receiver reads TRACE_UI_PORT the same way.
 let uiPort: number;
+let format: 'cjs' | 'esm';
 try {
+  format = parseArgs({ options: { esm: { type: 'boolean', default: false } } }).values.esm ? 'esm' : 'cjs';
   uiPort = readTraceUiPort();
 } catch (error) {
   console.error(`demo: ${(error as Error).message}`);
@@ -27,6 +31,7 @@ if (busy.length > 0) {
   process.exit(1);
 }
 
+if (format === 'esm') console.log('demo: the apps run their ES module builds (npm run start:esm)');
 console.log(`demo: the trace UI will be at http://localhost:${uiPort} (traces, one trace's waterfall, the three apps compared)\n`);
 
 const { result } = concurrently(
@@ -35,7 +40,7 @@ const { result } = concurrently(
     { name: 'receiver', command: `"${process.execPath}" scripts/receiver.ts`, prefixColor: 'yellow' },
     ...APPS.map((app) => ({
       name: app.name,
-      command: `npm start --workspace apps/${app.name}`,
+      command: `npm run ${startScript(format, 'start')} --workspace apps/${app.name}`,
       prefixColor: app.color,
       env: { PORT: String(app.port) },
     })),

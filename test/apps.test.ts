@@ -1,6 +1,6 @@
 // Each app as a user runs it (`npm start --workspace apps/<name>`), exporting over real OTLP to
 // a real receiver. What the three produce compared span by span is test/equivalence.test.ts.
-import { APP_NAMES, type AppProcess, SERVICE_NAMES, startApp } from '@repo/app-process';
+import { APP_NAMES, type AppProcess, MODULE_FORMATS, SERVICE_NAMES, startApp } from '@repo/app-process';
 import { startReceiver, type ReceivedSpan, type Receiver } from '@repo/otlp-receiver';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,9 +44,9 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     });
   });
 
-  it('on SIGTERM after a burst of 300 requests, exports all 300 SERVER spans and exits 0 within 10 s', async () => {
-    const burst = await startApp(name, { env: exportEnv() });
-    const param = `${name}-burst`;
+  it.each(MODULE_FORMATS)('built as %s: on SIGTERM after a burst of 300 requests, exports all 300 SERVER spans and exits 0 within 10 s', async (format) => {
+    const burst = await startApp(name, { format, env: exportEnv() });
+    const param = `${name}-${format}-burst`;
     const statuses = await inBatches(300, 50, () => fetch(`${burst.url}/server_request?param=${param}`).then((r) => r.status))
       .catch(async (error) => {
         await burst.stop('SIGKILL');

@@ -1,7 +1,7 @@
 // The Python original says its manual and automatic scripts "produce the same result". This
 // checks it for the three apps here: the same requests to each, the spans that arrive over
 // real OTLP/gRPC, normalized and compared span by span.
-import { APP_NAMES, type AppExit, type AppName, SERVICE_NAMES, withAllApps } from '@repo/app-process';
+import { APP_NAMES, type AppExit, type AppName, MODULE_FORMATS, type ModuleFormat, SERVICE_NAMES, startApp, withAllApps } from '@repo/app-process';
 import { startReceiver, type ReceivedSpan } from '@repo/otlp-receiver';
 import { compareTraces, diffTraces, formatDifferences, normalizeTrace, UNEXPLAINED, type Difference, type NormalizedTrace } from '@repo/trace-diff';
 import { randomBytes } from 'node:crypto';
@@ -77,13 +77,25 @@ type Scenario = keyof typeof SCENARIOS;
 const SCENARIO_NAMES = Object.keys(SCENARIOS) as Scenario[];
 const CONCURRENT = 50;
 
-const responses = {} as Record<Scenario, Record<AppName, number>>;
-const traces = {} as Record<Scenario, Record<AppName, ReceivedSpan[]>>;
-const concurrent = {} as Record<AppName, { traceparents: string[]; statuses: number[] }>;
-let allSpans: ReceivedSpan[] = [];
-let exits: Record<AppName, AppExit>;
-const ports = {} as Record<AppName, number>;
-const clientTraceIds = {} as Record<AppName, string>;
+/** What one build of the three apps answered and exported, every scenario's trace picked out. */
+interface Capture {
+  responses: Record<Scenario, Record<AppName, number>>;
+  traces: Record<Scenario, Record<AppName, ReceivedSpan[]>>;
+  concurrent: Record<AppName, { traceparents: string[]; statuses: number[] }>;
+  allSpans: ReceivedSpan[];
+  exits: Record<AppName, AppExit>;
+  ports: Record<AppName, number>;
+  clientTraceIds: Record<AppName, string>;
+}
+const captures = {} as Record<ModuleFormat, Capture>;
+// The CommonJS build's, which most tests read; the ES module build's is held against it below.
+let responses: Capture['responses'];
+let traces: Capture['traces'];
+let concurrent: Capture['concurrent'];
+let allSpans: ReceivedSpan[];
+let exits: Capture['exits'];
+let ports: Capture['ports'];
+let clientTraceIds: Capture['clientTraceIds'];
 
 // Each scenario's request names itself in its User-Agent, which every SERVER span records: the
 // trace is found by it even where the URL is not (a malformed Host leaves out url.query).
@@ -102,45 +114,53 @@ function send(port: number, scenario: Scenario): Promise<number> {
 }
 
 // Every request first; then the apps stop, which flushes every span they hold. The tests below
-// only read what arrived: no waiting, no timing.
+// only read what arrived: no waiting, no timing. Both builds run at once, each of the six
+// processes as a user starts it, each build with its own receiver so that their spans stay apart.
 beforeAll(async () => {
+  [captures.cjs, captures.esm] = await Promise.all(MODULE_FORMATS.map(capture));
+  ({ responses, traces, concurrent, allSpans, exits, ports, clientTraceIds } = captures.cjs);
+}, 90_000);
+
+async function capture(format: ModuleFormat): Promise<Capture> {
+  const result = { responses: {}, traces: {}, concurrent: {}, ports: {}, clientTraceIds: {} } as Capture;
   const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
   try {
-    ({ exits } = await withAllApps({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, async (apps) => {
-      for (const name of APP_NAMES) ports[name] = apps[name].port;
+    ({ exits: result.exits } = await withAllApps({ format, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, async (apps) => {
+      for (const name of APP_NAMES) result.ports[name] = apps[name].port;
       for (const scenario of SCENARIO_NAMES) {
-        responses[scenario] = {} as Record<AppName, number>;
-        for (const name of APP_NAMES) responses[scenario][name] = await send(apps[name].port, scenario);
+        result.responses[scenario] = {} as Record<AppName, number>;
+        for (const name of APP_NAMES) result.responses[scenario][name] = await send(apps[name].port, scenario);
       }
       // The original's client.py, here `npm run client -- <param> --app <name>`, once per app.
       for (const name of APP_NAMES) {
         const run = await runClient(['client-driven', '--app', name, '--port', String(apps[name].port)], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint });
         expect(run.code, run.output).toBe(0);
-        clientTraceIds[name] = /· trace ([0-9a-f]{32})/.exec(run.output)![1];
+        result.clientTraceIds[name] = /· trace ([0-9a-f]{32})/.exec(run.output)![1];
       }
       await Promise.all(APP_NAMES.map(async (name) => {
         const traceparents = Array.from({ length: CONCURRENT }, () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`);
         const statuses = await Promise.all(traceparents.map((traceparent, i) =>
           fetch(`${apps[name].url}/server_request?param=concurrent-${i}`, { headers: { traceparent } }).then((r) => r.status)));
-        concurrent[name] = { traceparents, statuses };
+        result.concurrent[name] = { traceparents, statuses };
       }));
     }));
-    allSpans = receiver.spans();
+    result.allSpans = receiver.spans();
   } finally {
     await receiver.close();
   }
   for (const scenario of SCENARIO_NAMES) {
-    traces[scenario] = {} as Record<AppName, ReceivedSpan[]>;
-    for (const name of APP_NAMES) traces[scenario][name] = traceOf(name, scenario);
+    result.traces[scenario] = {} as Record<AppName, ReceivedSpan[]>;
+    for (const name of APP_NAMES) result.traces[scenario][name] = traceOf(result.allSpans, name, scenario);
   }
-}, 60_000);
+  return result;
+}
 
 /** All spans of the trace whose SERVER span served the scenario's request in that app; [] if none. */
-function traceOf(name: AppName, scenario: Scenario): ReceivedSpan[] {
-  const servers = allSpans.filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === SERVICE_NAMES[name] &&
+function traceOf(spans: ReceivedSpan[], name: AppName, scenario: Scenario): ReceivedSpan[] {
+  const servers = spans.filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === SERVICE_NAMES[name] &&
     s.attributes['user_agent.original'] === userAgent(scenario));
   expect(servers.length, `${name}: SERVER spans for ${scenario}`).toBeLessThanOrEqual(1);
-  return servers.length ? allSpans.filter((s) => s.traceId === servers[0].traceId && s.resource['service.name'] === SERVICE_NAMES[name]) : [];
+  return servers.length ? spans.filter((s) => s.traceId === servers[0].traceId && s.resource['service.name'] === SERVICE_NAMES[name]) : [];
 }
 
 /** The SERVER span alone, as the HTTP semantic conventions define it: no resource, scope or events. */
@@ -383,6 +403,67 @@ describe('driven by the real client (npm run client), as in the original: one tr
       ['spans[0.0.0.0]', 'explained'],
     ]);
   });
+});
+
+describe('ES modules: each approach built as ESM, started with its loader hook where it needs one, produces what its CommonJS build produces', () => {
+  const normalized = (format: ModuleFormat, scenario: Scenario, name: AppName) => normalizeTrace(captures[format].traces[scenario][name]);
+
+  it('every app answered every scenario as its CommonJS build did, and exited 0 on SIGTERM', () => {
+    expect(captures.esm.responses).toEqual(captures.cjs.responses);
+    expect(Object.fromEntries(APP_NAMES.map((name) => [name, captures.esm.exits[name].code]))).toEqual({ manual: 0, automatic: 0, programmatic: 0 });
+  });
+
+  it.each(SCENARIO_NAMES)('%s: in each app, the ESM trace equals the CommonJS trace after normalizeTrace', (scenario) => {
+    for (const name of APP_NAMES) {
+      const differences = diffTraces(normalized('cjs', scenario, name), normalized('esm', scenario, name));
+      expect(differences, `${name}, CommonJS vs ESM:\n${formatDifferences(differences)}`).toEqual([]);
+    }
+  });
+
+  it.each(SCENARIO_NAMES)('%s: the three approaches differ under ESM exactly as under CommonJS', (scenario) => {
+    for (const [left, right] of [['manual', 'automatic'], ['automatic', 'programmatic'], ['manual', 'programmatic']] as const) {
+      const differences = (format: ModuleFormat) => diffTraces(normalized(format, scenario, left), normalized(format, scenario, right));
+      expect(differences('esm'), `${left} vs ${right}`).toEqual(differences('cjs'));
+    }
+  });
+
+  it.each(APP_NAMES)('driven by the client, and 50 concurrent requests: the %s app under ESM as under CommonJS', (name) => {
+    const clientTrace = (format: ModuleFormat) => normalizeTrace(captures[format].allSpans.filter((s) => s.traceId === captures[format].clientTraceIds[name]));
+    expect(diffTraces(clientTrace('cjs'), clientTrace('esm'))).toEqual([]);
+    const { traceparents, statuses } = captures.esm.concurrent[name];
+    expect(statuses).toEqual(traceparents.map(() => 200));
+    for (const traceparent of traceparents) {
+      const spans = captures.esm.allSpans.filter((s) => s.traceId === traceparent.split('-')[1]);
+      expect(spans.length).toBe(normalized('esm', 'a plain request', name).spans.length);
+      expect(server(spans).parentSpanId).toBe(traceparent.split('-')[2]);
+    }
+  });
+});
+
+describe('ES modules without the loader hook: what the automatic app loses (a negative control)', () => {
+  // `npm run start:esm:without-loader-hook`: the register entry point alone, as its README's ESM
+  // line suggests. This fails the day the entry point registers the hook itself.
+  it('no express span, no http.route, and the SERVER span named just "GET"; every other attribute as with the hook', async () => {
+    const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
+    try {
+      const app = await startApp('automatic', { format: 'esm', variant: 'without-loader-hook', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } });
+      try {
+        expect(await send(app.port, 'a plain request')).toBe(200);
+      } finally {
+        expect((await app.stop('SIGTERM')).code).toBe(0);
+      }
+      const withoutHook = traceOf(receiver.spans(), 'automatic', 'a plain request');
+      expect(diffTraces(normalized('a plain request'), normalizeTrace(withoutHook))).toEqual([
+        { path: 'spans[0].name', left: 'GET /server_request', right: 'GET' },
+        { path: 'spans[0].attributes["http.route"]', left: '/server_request', right: undefined },
+        { path: 'spans[0.0]', left: 'INTERNAL request handler', right: undefined },
+      ]);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  const normalized = (scenario: Scenario) => normalizeTrace(captures.esm.traces[scenario].automatic);
 });
 
 describe('every difference has its one-line reason (npm run compare and the trace UI show it)', () => {

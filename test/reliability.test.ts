@@ -1,6 +1,6 @@
 // Tracing must never take the service down: not a missing, vanishing or slow collector, not
 // hostile requests, and a normal shutdown must not lose spans it could have kept.
-import { APP_NAMES, type AppName, type AppProcess, SERVICE_NAMES, startApp } from '@repo/app-process';
+import { APP_NAMES, type AppName, type AppProcess, MODULE_FORMATS, type ModuleFormat, SERVICE_NAMES, startApp } from '@repo/app-process';
 import { startReceiver, type ReceivedSpan, type Receiver } from '@repo/otlp-receiver';
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
@@ -8,13 +8,17 @@ import { rawRequest, sendRaw } from './raw-request.ts';
 
 const REPORTS_OUTAGES: Record<AppName, boolean> = { manual: true, automatic: false, programmatic: true };
 
-/** A port with nothing listening on it (yet). */
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0);
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/**
+ * A collector that is down: the port is held by a listener that drops every connection, so that
+ * no other process can take the port before a receiver binds it again (release, then bind).
+ */
+async function downCollector(port = 0): Promise<{ port: number; release(): Promise<void> }> {
+  const holder = net.createServer((socket) => socket.destroy()).listen(port, 'localhost');
+  await new Promise((resolve) => holder.once('listening', resolve));
+  return {
+    port: (holder.address() as net.AddressInfo).port,
+    release: () => new Promise((resolve) => holder.close(() => resolve())),
+  };
 }
 
 const env = (port: number, extra: Record<string, string> = {}) => ({
@@ -53,11 +57,13 @@ const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 
 
 describe.each(APP_NAMES)('the %s app', (name) => {
   it('with no collector at start: serves every request, reports the failure in one line, and exports once one comes up', async () => {
-    const port = await freePort();
+    const down = await downCollector();
+    const port = down.port;
     const app = await startApp(name, { env: env(port, { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50' }) });
     let receiver: Receiver | undefined;
     try {
       expect(await requests(app, 500, 'down')).toEqual(Array(500).fill(200));
+      await down.release();
       receiver = await startReceiver({ grpcPort: port, httpPort: null });
       await untilExportWorks(app, receiver);
       expect(await requests(app, 20, 'up')).toEqual(Array(20).fill(200));
@@ -75,7 +81,7 @@ describe.each(APP_NAMES)('the %s app', (name) => {
       }
     } finally {
       await app.stop('SIGKILL');
-      await receiver?.close();
+      await (receiver?.close() ?? down.release());
     }
   });
 
@@ -87,7 +93,9 @@ describe.each(APP_NAMES)('the %s app', (name) => {
       await requests(app, 10, 'before');
       await receiver.waitForSpans(() => serverSpans(receiver, name, 'before').length === 10);
       await receiver.close();
+      const down = await downCollector(port);
       expect(await requests(app, 200, 'gone')).toEqual(Array(200).fill(200));
+      await down.release();
       receiver = await startReceiver({ grpcPort: port, httpPort: null });
       await untilExportWorks(app, receiver);
       await requests(app, 10, 'back');
@@ -159,10 +167,10 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     expect(await inFlightSpans(name, 'SIGINT')).toBe(1);
   });
 
-  it(name === 'automatic'
-    ? 'on SIGTERM, a request still arriving is answered but its span is lost: the register hook shuts the SDK down on the signal itself'
-    : 'on SIGTERM, a request still arriving is answered and its span exported', async () => {
-    expect(await inFlightSpans(name, 'SIGTERM')).toBe(name === 'automatic' ? 0 : 1);
+  it.each(MODULE_FORMATS)(name === 'automatic'
+    ? 'built as %s: on SIGTERM, a request still arriving is answered but its span is lost: the register hook shuts the SDK down on the signal itself'
+    : 'built as %s: on SIGTERM, a request still arriving is answered and its span exported', async (format) => {
+    expect(await inFlightSpans(name, 'SIGTERM', format)).toBe(name === 'automatic' ? 0 : 1);
   });
 
   it('takes 1,200 hostile requests without crashing, answers each sanely, exports well-formed spans and no secret', async () => {
@@ -195,10 +203,10 @@ describe.each(APP_NAMES)('the %s app', (name) => {
 });
 
 /** Sends the head of a request, then the signal, then the rest: returns how many SERVER spans were exported. */
-async function inFlightSpans(name: AppName, signal: NodeJS.Signals): Promise<number> {
+async function inFlightSpans(name: AppName, signal: NodeJS.Signals, format: ModuleFormat = 'cjs'): Promise<number> {
   const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
   try {
-    const app = await startApp(name, { env: env(receiver.grpcPort) });
+    const app = await startApp(name, { format, env: env(receiver.grpcPort) });
     const socket = net.connect(app.port, 'localhost');
     await new Promise((resolve) => socket.once('connect', resolve));
     let response = '';

@@ -9,11 +9,11 @@ const source = (app: string, file: string) => readFileSync(path.join(appsDir, ap
 
 /** The manual app.ts without the lines that use its server-span module (the approach itself). */
 function withoutManualTelemetry(text: string): string {
-  const imported = /import \{([^}]+)\} from '\.\/server-span';/.exec(text)?.[1].split(',').map((name) => name.trim()) ?? [];
+  const imported = /import \{([^}]+)\} from '\.\/server-span\.js';/.exec(text)?.[1].split(',').map((name) => name.trim()) ?? [];
   expect(imported.length, 'the manual app.ts imports its middlewares from ./server-span').toBeGreaterThan(0);
   return text
     .split('\n')
-    .filter((line) => !line.includes("from './server-span'") && !imported.some((name) => line.includes(name)))
+    .filter((line) => !line.includes("from './server-span.js'") && !imported.some((name) => line.includes(name)))
     .join('\n');
 }
 

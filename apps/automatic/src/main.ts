@@ -1,5 +1,5 @@
 import { runServer } from '@repo/server-lifecycle';
-import { createApp } from './app';
+import { createApp } from './app.js';
 
 // No OpenTelemetry here: the start script preloads the register hook, which also flushes
 // the spans when the process ends.

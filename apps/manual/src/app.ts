@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler } from 'express';
-import { recordError, traceRequests } from './server-span';
+import { recordError, traceRequests } from './server-span.js';
 
 // The routes of the Python original (server_*.py), plus /health and /error for the tests.
 // Each app carries its own copy; test/routes.test.ts keeps the copies identical.

@@ -3,7 +3,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { requestAttributes } from './request-attributes';
+import { requestAttributes } from './request-attributes.js';
 
 const tracer = trace.getTracer('otel-three-ways-manual');
 

@@ -14,11 +14,16 @@ export const SERVICE_NAMES: Record<AppName, string> = {
 /** The port each app listens on when PORT is unset (its main.ts says so too). */
 export const DEFAULT_PORTS: Record<AppName, number> = { manual: 8081, automatic: 8082, programmatic: 8083 };
 
+/** Each app's src/ is built twice: CommonJS (dist/cjs, `npm start`), and ES modules (dist/esm, `npm run start:esm`). */
+export const MODULE_FORMATS = ['cjs', 'esm'] as const;
+export type ModuleFormat = (typeof MODULE_FORMATS)[number];
+
 /** The repository root, where `npm start --workspace apps/<name>` runs. */
 export const repoRoot = path.resolve(__dirname, '../../..');
 
 export interface AppProcess {
   readonly name: AppName;
+  readonly format: ModuleFormat;
   /** The app's own process (npm's child). */
   readonly pid: number;
   /** The port it listens on, read from its "listening on" line. */
@@ -38,8 +43,13 @@ export interface AppExit {
 }
 
 export interface StartAppOptions {
-  /** The package script to run: `start` (default), or `start:untraced` (the automatic app without the hook). */
-  script?: 'start' | 'start:untraced';
+  /** Which build to start: `cjs` (default, `npm start`) or `esm` (`npm run start:esm`). */
+  format?: ModuleFormat;
+  /**
+   * `start` (default); `untraced`, the automatic app without OpenTelemetry (`start:untraced`,
+   * `start:untraced:esm`); `without-loader-hook`, the automatic ESM build without the loader hook.
+   */
+  variant?: 'start' | 'untraced' | 'without-loader-hook';
   /** Added to the environment; PORT defaults to 0 (a free port). */
   env?: Record<string, string>;
   /** How long to wait for the "listening on" line. Default 20 s. */
@@ -51,7 +61,8 @@ export interface StartAppOptions {
  * `exec`s node, so npm's child is the app itself; stop() signals it directly.
  */
 export function startApp(name: AppName, options: StartAppOptions = {}): Promise<AppProcess> {
-  const child = spawn('npm', ['run', options.script ?? 'start', '--silent', '--workspace', `apps/${name}`], {
+  const format = options.format ?? 'cjs';
+  const child = spawn('npm', ['run', startScript(format, options.variant ?? 'start'), '--silent', '--workspace', `apps/${name}`], {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,6 +103,7 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
       const pid = Number(match[2]);
       resolve({
         name,
+        format,
         pid,
         port,
         url: `http://localhost:${port}`,
@@ -115,6 +127,13 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
     };
     child.stdout.on('data', onData);
   });
+}
+
+/** The package script that starts an app's build of `format`, as its package.json names it. */
+export function startScript(format: ModuleFormat, variant: NonNullable<StartAppOptions['variant']>): string {
+  if (variant === 'without-loader-hook') return 'start:esm:without-loader-hook';
+  const base = variant === 'untraced' ? 'start:untraced' : 'start';
+  return format === 'esm' ? `${base}:esm` : base;
 }
 
 /**
