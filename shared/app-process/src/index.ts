@@ -52,6 +52,8 @@ export interface StartAppOptions {
   variant?: 'start' | 'untraced' | 'without-loader-hook';
   /** Added to the environment; PORT defaults to 0 (a free port). */
   env?: Record<string, string>;
+  /** Runs it pinned to these CPUs (`taskset -c`), for the benchmark. */
+  cpuList?: string;
   /** How long to wait for the "listening on" line. Default 20 s. */
   timeoutMs?: number;
 }
@@ -62,7 +64,9 @@ export interface StartAppOptions {
  */
 export function startApp(name: AppName, options: StartAppOptions = {}): Promise<AppProcess> {
   const format = options.format ?? 'cjs';
-  const child = spawn('npm', ['run', startScript(format, options.variant ?? 'start'), '--silent', '--workspace', `apps/${name}`], {
+  const npm = ['npm', 'run', startScript(format, options.variant ?? 'start'), '--silent', '--workspace', `apps/${name}`];
+  const command = options.cpuList === undefined ? npm : ['taskset', '-c', options.cpuList, ...npm];
+  const child = spawn(command[0], command.slice(1), {
     cwd: repoRoot,
     env: { ...process.env, PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

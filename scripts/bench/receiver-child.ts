@@ -1,14 +1,15 @@
 // The benchmark's collector, in a process of its own so that it does not share the bench's
-// event loop. `--decode-later`: answers exports at once and decodes them when asked to count.
+// event loop. `--decode-later`: answers gRPC exports at once and decodes them when asked to count.
 import { startReceiver } from '@repo/otlp-receiver';
 
 const receiver = await startReceiver({
   grpcPort: 0,
-  httpPort: null,
+  httpPort: 0,
   decodeLater: process.argv.includes('--decode-later'),
   maxSpans: 5_000_000,
+  onReject: (message) => console.error(message),
 });
-process.send!({ port: receiver.grpcPort });
+process.send!({ grpcPort: receiver.grpcPort, httpPort: receiver.httpPort });
 // Gone with the bench: a parent that died closes the IPC channel.
 process.on('disconnect', () => process.exit(0));
 

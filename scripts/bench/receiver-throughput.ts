@@ -3,12 +3,12 @@
 import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
-import type { BenchReceiver } from './bench.ts';
+import { startBenchReceiver } from './bench-receiver.ts';
 
-export async function measureReceiver(start: (flags: string[]) => Promise<BenchReceiver>, seconds: number) {
-  const receiver = await start([]);
+export async function measureReceiver(seconds: number) {
+  const receiver = await startBenchReceiver();
   const batch = makeBatch(512);
-  const exporter = new OTLPTraceExporter({ url: `http://localhost:${receiver.port}` });
+  const exporter = new OTLPTraceExporter({ url: `http://localhost:${receiver.grpcPort}` });
   const exportOnce = () => new Promise<void>((resolve, reject) =>
     exporter.export(batch, (result) => (result.error ? reject(result.error) : resolve())));
   await exportOnce(); // connect first
@@ -25,7 +25,7 @@ export async function measureReceiver(start: (flags: string[]) => Promise<BenchR
   const elapsed = (performance.now() - started) / 1000;
   const { spans, peakRssBytes } = await receiver.ask<{ spans: number; peakRssBytes: number }>('count');
   await exporter.shutdown();
-  receiver.child.send('close');
+  receiver.close();
   return { spansPerSecond: (spans - batch.length) / elapsed, exports, peakRssMb: peakRssBytes / 1024 / 1024 };
 }
 
