@@ -12,8 +12,8 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
 } from '@opentelemetry/semantic-conventions';
-import { APP_NAMES, DEFAULT_PORTS, type AppName } from '@repo/app-process';
-import { createSpanProcessors, readTelemetryConfig } from '@repo/telemetry-config';
+import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
+import { readTelemetryConfig, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry-config';
 import { parseArgs } from 'node:util';
 
 const ANSWER_TIMEOUT_MS = 10_000;
@@ -27,13 +27,14 @@ try {
   if (apps.length === 0) throw new Error(`--app "${values.app}" is not one of ${APP_NAMES.join(', ')}, all`);
   if (values.port !== undefined && apps.length > 1) throw new Error('--port goes with one --app');
   targets = apps.map((app) => {
-    const url = new URL(`http://localhost:${values.port ?? DEFAULT_PORTS[app]}/server_request`);
+    const url = new URL(`http://localhost:${values.port ?? APPS[app].defaultPort}/server_request`);
     url.searchParams.set('param', positionals[0]);
     return { app, url };
   });
   // The same OTEL_* handling as the apps (service name, exporter, protocol, endpoint, batching).
   const config = readTelemetryConfig({ serviceName: 'client' });
-  sdk = new NodeSDK({ serviceName: config.serviceName, spanProcessors: createSpanProcessors(config), metricReaders: [], logRecordProcessors: [], instrumentations: [] });
+  useConciseDiagnostics(config);
+  sdk = new NodeSDK({ ...tracesOnlySdkOptions(config), instrumentations: [] });
 } catch (error) {
   console.error(`client: ${(error as Error).message}`);
   process.exit(2);

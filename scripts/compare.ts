@@ -1,7 +1,8 @@
-// `npm run compare [-- <path>] [--esm]`: one request to each app (to its ES module build with
+// `npm run compare [-- <target>] [--esm]`: one request to each app (to its ES module build with
 // --esm), their traces side by side, and every difference that remains after normalizeTrace.
 // Fits a 100-column terminal.
-import { APP_NAMES, type AppName, SERVICE_NAMES, withAllApps } from '@repo/app-process';
+import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
+import { withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import { compareTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
 import { parseArgs } from 'node:util';
@@ -13,13 +14,13 @@ try {
   console.error(`compare: ${(error as Error).message}`);
   process.exit(2);
 }
-const path = args.positionals[0] ?? '/server_request?param=compare';
+const target = args.positionals[0] ?? '/server_request?param=compare';
 const format = args.values.esm ? 'esm' : 'cjs';
 const COLUMN = 32;
 
 const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
 await withAllApps({ format, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, (apps) =>
-  Promise.all(APP_NAMES.map((name) => fetch(`${apps[name].url}${path}`))),
+  Promise.all(APP_NAMES.map((name) => fetch(`${apps[name].url}${target}`))),
 );
 // The apps have stopped, so every span they made has been exported.
 const spans = receiver.spans();
@@ -27,12 +28,12 @@ await receiver.close();
 
 const traces = Object.fromEntries(
   APP_NAMES.map((name) => {
-    const own = spans.filter((span) => span.resource['service.name'] === SERVICE_NAMES[name]);
+    const own = spans.filter((span) => span.resource['service.name'] === APPS[name].serviceName);
     return [name, own.length ? normalizeTrace(own) : undefined];
   }),
 ) as Record<AppName, NormalizedTrace | undefined>;
 
-console.log(`GET ${path}, sent once to each app (${format === 'esm' ? 'ES module' : 'CommonJS'} builds)\n`);
+console.log(`GET ${target}, sent once to each app (${format === 'esm' ? 'ES module' : 'CommonJS'} builds)\n`);
 const trees = APP_NAMES.map((name) => [name, ...tree(traces[name])]);
 for (let row = 0; row < Math.max(...trees.map((lines) => lines.length)); row++) {
   console.log(trees.map((lines) => fit(lines[row] ?? '', COLUMN)).join('  ').trimEnd());
@@ -41,7 +42,7 @@ for (let row = 0; row < Math.max(...trees.map((lines) => lines.length)); row++) 
 const rows = compareTraces(traces);
 console.log(`\n${rows.length} difference${rows.length === 1 ? '' : 's'} after normalizeTrace (ids, times, ports, pids, hosts, paths replaced):\n`);
 console.log(`${fit('where', 28)}${fit('app', 14)}value`);
-for (const { path: where, values, explanation } of rows) {
+for (const { where, values, explanation } of rows) {
   APP_NAMES.forEach((name, i) => {
     const value = traces[name] ? show(values[name]) : '(not traced)';
     console.log(`${fit(i === 0 ? where : '', 28)}${fit(name, 14)}${fit(value, 58).trimEnd()}`);
@@ -56,7 +57,7 @@ function readArgs() {
 function tree(trace: NormalizedTrace | undefined): string[] {
   if (!trace) return ['(not traced)'];
   return trace.spans.map((span) => {
-    const depth = span.path.split('.').length - 1;
+    const depth = span.position.split('.').length - 1;
     return `${'  '.repeat(depth)}${depth ? '└ ' : ''}${span.kind} ${span.name}${span.status.code === 'ERROR' ? ' ✗' : ''}`;
   });
 }

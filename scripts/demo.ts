@@ -1,8 +1,7 @@
 // `npm run demo [-- --esm]`: the receiver and the three apps side by side (their ES module
 // builds with --esm), the original's three requests, then everything keeps running for more
 // requests until Ctrl-C.
-import { APP_NAMES, DEFAULT_PORTS, startScript, type AppName } from '@repo/app-process';
-import { readTraceUiPort } from '@repo/trace-ui';
+import { APP_NAMES, type AppName, APPS, readTraceUiPort, startScript, TOOL_PORTS } from '@repo/app-catalogue';
 import concurrently from 'concurrently';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
@@ -18,11 +17,11 @@ try {
   console.error(`demo: ${(error as Error).message}`);
   process.exit(1);
 }
-const RECEIVER_PORTS = [4317, 4318, uiPort];
+const RECEIVER_PORTS = [TOOL_PORTS.otlpGrpc, TOOL_PORTS.otlpHttp, uiPort];
 const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', programmatic: 'magenta' };
-const APPS = APP_NAMES.map((name) => ({ name, port: DEFAULT_PORTS[name], color: COLORS[name] }));
+const DEMO_APPS = APP_NAMES.map((name) => ({ name, port: APPS[name].defaultPort, directory: APPS[name].directory, color: COLORS[name] }));
 
-const busy = await busyPorts([...RECEIVER_PORTS, ...APPS.map((app) => app.port)]);
+const busy = await busyPorts([...RECEIVER_PORTS, ...DEMO_APPS.map((app) => app.port)]);
 if (busy.length > 0) {
   console.error(
     `demo: port ${busy.join(', ')} ${busy.length === 1 ? 'is' : 'are'} already in use; is a demo or a collector still running?\n` +
@@ -38,9 +37,9 @@ const { result } = concurrently(
   [
     // The node running this script: Node 24, even where the shell's `node` is older.
     { name: 'receiver', command: `"${process.execPath}" scripts/receiver.ts`, prefixColor: 'yellow' },
-    ...APPS.map((app) => ({
+    ...DEMO_APPS.map((app) => ({
       name: app.name,
-      command: `npm run ${startScript(format, 'start')} --workspace apps/${app.name}`,
+      command: `npm run ${startScript(format)} --workspace ${app.directory}`,
       prefixColor: app.color,
       env: { PORT: String(app.port) },
     })),
@@ -61,14 +60,14 @@ await result.then(
 async function sendOriginalRequests(): Promise<void> {
   const started = Date.now();
   try {
-    await Promise.all(APPS.map((app) => waitUntilListening(app.port, 30_000)));
+    await Promise.all(DEMO_APPS.map((app) => waitUntilListening(app.port, 30_000)));
   } catch (error) {
     console.error(`demo: ${(error as Error).message}`);
     return;
   }
   console.log(`\ndemo: the three apps answer after ${((Date.now() - started) / 1000).toFixed(1)} s; sending the original's requests through the traced client\n`);
   // As in the original's README: `client.py <param>` once for each server.
-  for (const app of APPS) await runClient([app.name, '--app', app.name]);
+  for (const app of DEMO_APPS) await runClient([app.name, '--app', app.name]);
   console.log(
     `\ndemo: open http://localhost:${uiPort} to see the traces; the receiver also prints each one once\n` +
       '      all its spans are exported (the apps send a batch every 5 s), within about 10 s.\n' +

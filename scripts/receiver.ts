@@ -1,9 +1,11 @@
 // `npm run receiver [-- --grpc-port 4317 --http-port 4318 --ui-port 16686 --host localhost]`:
 // the embedded OTLP receiver, printing each trace as a tree once it is complete, and its web UI
 // (TRACE_UI_PORT also sets the UI's port). Ctrl-C stops it.
+import { readTraceUiPort, TOOL_PORTS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
-import { formatTrace, startReceiver } from '@repo/otlp-receiver';
-import { readTraceUiPort, startTraceUi } from '@repo/trace-ui';
+import { startReceiver } from '@repo/otlp-receiver';
+import { formatTrace } from '@repo/trace-model';
+import { startTraceUi } from '@repo/trace-ui';
 import { parseArgs } from 'node:util';
 
 const TRACE_IDLE_MS = 6000;
@@ -19,8 +21,8 @@ function readReceiverCommandConfig(args: string[], env: Record<string, string | 
   const { values } = parseArgs({
     args,
     options: {
-      'grpc-port': { type: 'string', default: '4317' },
-      'http-port': { type: 'string', default: '4318' },
+      'grpc-port': { type: 'string', default: String(TOOL_PORTS.otlpGrpc) },
+      'http-port': { type: 'string', default: String(TOOL_PORTS.otlpHttp) },
       'ui-port': { type: 'string' },
       host: { type: 'string', default: 'localhost' },
     },

@@ -1,9 +1,12 @@
 // Each app as a user runs it (`npm start --workspace apps/<name>`), exporting over real OTLP to
 // a real receiver. What the three produce compared span by span is test/equivalence.test.ts.
-import { APP_NAMES, type AppProcess, MODULE_FORMATS, SERVICE_NAMES, startApp } from '@repo/app-process';
-import { startReceiver, type ReceivedSpan, type Receiver } from '@repo/otlp-receiver';
+import { APP_NAMES, APPS, MODULE_FORMATS } from '@repo/app-catalogue';
+import { type AppProcess, startApp } from '@repo/app-process';
+import { startReceiver, type Receiver } from '@repo/otlp-receiver';
+import type { ReceivedSpan } from '@repo/trace-model';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAppForTest } from './app-fixture.ts';
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -35,17 +38,17 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     expect(app.output()).toContain('server_request param=routes');
   });
 
-  it(`exports its SERVER span over OTLP/gRPC as ${SERVICE_NAMES[name]}`, async () => {
+  it(`exports its SERVER span over OTLP/gRPC as ${APPS[name].serviceName}`, async () => {
     await fetch(`${app.url}/server_request?param=${name}-grpc`);
-    const spans = await receiver.waitForSpans((s) => serverSpans(s, SERVICE_NAMES[name], `${name}-grpc`).length === 1);
-    expect(serverSpans(spans, SERVICE_NAMES[name], `${name}-grpc`)[0]).toMatchObject({
+    const spans = await receiver.waitForSpans((s) => serverSpans(s, APPS[name].serviceName, `${name}-grpc`).length === 1);
+    expect(serverSpans(spans, APPS[name].serviceName, `${name}-grpc`)[0]).toMatchObject({
       name: 'GET /server_request',
       attributes: expect.objectContaining({ 'http.route': '/server_request', 'http.response.status_code': 200 }),
     });
   });
 
   it.each(MODULE_FORMATS)('built as %s: on SIGTERM after a burst of 300 requests, exports all 300 SERVER spans and exits 0 within 10 s', async (format) => {
-    const burst = await startApp(name, { format, env: exportEnv() });
+    const burst = await startAppForTest(name, { format, env: exportEnv() });
     const param = `${name}-${format}-burst`;
     const statuses = await inBatches(300, 50, () => fetch(`${burst.url}/server_request?param=${param}`).then((r) => r.status))
       .catch(async (error) => {
@@ -56,19 +59,19 @@ describe.each(APP_NAMES)('the %s app', (name) => {
 
     expect(statuses.every((status) => status === 200)).toBe(true);
     expect({ code: exit.code, within10s: exit.ms < 10_000 }).toEqual({ code: 0, within10s: true });
-    expect(serverSpans(receiver.spans(), SERVICE_NAMES[name], param)).toHaveLength(300);
+    expect(serverSpans(receiver.spans(), APPS[name].serviceName, param)).toHaveLength(300);
   });
 
   it('on SIGINT (Ctrl-C) also flushes and exits 0', async () => {
-    const other = await startApp(name, { env: exportEnv() });
+    const other = await startAppForTest(name, { env: exportEnv() });
     await fetch(`${other.url}/server_request?param=${name}-sigint`);
     const exit = await other.stop('SIGINT');
     expect(exit.code).toBe(0);
-    expect(serverSpans(receiver.spans(), SERVICE_NAMES[name], `${name}-sigint`)).toHaveLength(1);
+    expect(serverSpans(receiver.spans(), APPS[name].serviceName, `${name}-sigint`)).toHaveLength(1);
   });
 
   it('follows OTEL_SERVICE_NAME and OTEL_EXPORTER_OTLP_PROTOCOL=http/json set by the caller', async () => {
-    const other = await startApp(name, {
+    const other = await startAppForTest(name, {
       env: exportEnv({
         OTEL_SERVICE_NAME: `${name}-renamed`,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -88,7 +91,7 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     await new Promise((resolve) => holder.once('listening', resolve));
     const port = (holder.address() as net.AddressInfo).port;
     try {
-      const failure = startApp(name, { env: exportEnv({ PORT: String(port) }) });
+      const failure = startAppForTest(name, { env: exportEnv({ PORT: String(port) }) });
       await expect(failure).rejects.toThrow(`cannot listen: port ${port} is already in use; stop whatever holds it or set PORT`);
       await expect(failure).rejects.toThrow(/exited \(1\)/);
     } finally {

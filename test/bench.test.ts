@@ -7,10 +7,10 @@ import { expect, it } from 'vitest';
 
 it('npm run bench runs all four variants, prints both tables with CPU time per request, and every traced request has its span', () => {
   const json = path.join(mkdtempSync(path.join(tmpdir(), 'bench-')), 'bench.json');
-  const args = ['--duration', '1', '--warmup', '1', '--rounds', '1', '--connections', '5', '--rate', '300', '--json', json];
+  const args = ['--duration', '2', '--warmup', '1', '--rounds', '1', '--connections', '5', '--rate', '500', '--json', json];
   const run = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', 'scripts', 'bench', 'bench.ts'), ...args], { encoding: 'utf8' });
   expect(run.status, run.stderr).toBe(0);
-  expect(run.stdout).toMatch(/\| variant +\| CPU µs\/request @ 300\/s \| x base \|/);
+  expect(run.stdout).toMatch(/\| variant +\| CPU µs\/request @ 500\/s \| x base \|/);
   expect(run.stdout).toMatch(/\| spans\/s \|/);
 
   const figures = JSON.parse(readFileSync(json, 'utf8'));

@@ -1,11 +1,14 @@
 // The Python original says its manual and automatic scripts "produce the same result". This
 // checks it for the three apps here: the same requests to each, the spans that arrive over
 // real OTLP/gRPC, normalized and compared span by span.
-import { APP_NAMES, type AppExit, type AppName, MODULE_FORMATS, type ModuleFormat, SERVICE_NAMES, startApp, withAllApps } from '@repo/app-process';
-import { startReceiver, type ReceivedSpan } from '@repo/otlp-receiver';
-import { compareTraces, diffTraces, formatDifferences, normalizeTrace, UNEXPLAINED, type Difference, type NormalizedTrace } from '@repo/trace-diff';
+import { APP_NAMES, type AppName, APPS, MODULE_FORMATS, type ModuleFormat } from '@repo/app-catalogue';
+import { type AppExit, withAllApps } from '@repo/app-process';
+import { startReceiver } from '@repo/otlp-receiver';
+import type { ReceivedSpan } from '@repo/trace-model';
+import { compareTraces, describeLocation, diffTraces, formatDifferences, normalizeTrace, UNEXPLAINED, type Difference, type NormalizedTrace } from '@repo/trace-diff';
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startAppForTest } from './app-fixture.ts';
 import { runClient } from './client-process.ts';
 import { rawRequest, sendRaw } from './raw-request.ts';
 
@@ -157,10 +160,10 @@ async function capture(format: ModuleFormat): Promise<Capture> {
 
 /** All spans of the trace whose SERVER span served the scenario's request in that app; [] if none. */
 function traceOf(spans: ReceivedSpan[], name: AppName, scenario: Scenario): ReceivedSpan[] {
-  const servers = spans.filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === SERVICE_NAMES[name] &&
+  const servers = spans.filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === APPS[name].serviceName &&
     s.attributes['user_agent.original'] === userAgent(scenario));
   expect(servers.length, `${name}: SERVER spans for ${scenario}`).toBeLessThanOrEqual(1);
-  return servers.length ? spans.filter((s) => s.traceId === servers[0].traceId && s.resource['service.name'] === SERVICE_NAMES[name]) : [];
+  return servers.length ? spans.filter((s) => s.traceId === servers[0].traceId && s.resource['service.name'] === APPS[name].serviceName) : [];
 }
 
 /** The SERVER span alone, as the HTTP semantic conventions define it: no resource, scope or events. */
@@ -168,8 +171,10 @@ function serverSpanOnly(spans: ReceivedSpan[]): NormalizedTrace {
   return normalizeTrace(spans.filter((s) => s.kind === 'SERVER').map((s) => ({ ...s, resource: {}, scope: { name: '' }, events: [] })));
 }
 
-const diff = (scenario: Scenario, left: AppName, right: AppName): Difference[] =>
-  diffTraces(normalizeTrace(traces[scenario][left]), normalizeTrace(traces[scenario][right]));
+/** Differences as people read them: where (describeLocation), and each side's value. */
+const described = (differences: Difference[]) => differences.map(({ location, left, right }) => ({ where: describeLocation(location), left, right }));
+const diff = (scenario: Scenario, left: AppName, right: AppName) =>
+  described(diffTraces(normalizeTrace(traces[scenario][left]), normalizeTrace(traces[scenario][right])));
 const server = (spans: ReceivedSpan[]) => spans.find((s) => s.kind === 'SERVER')!;
 const TRACED = SCENARIO_NAMES.filter((s) => s !== 'GET /health');
 
@@ -291,7 +296,7 @@ describe('where the three agree: the SERVER span', () => {
   it.each(APP_NAMES)('HTTP/1.0, keep-alive, and a client gone before the answer: the %s app records the protocol, one span per request, and the status it set', (name) => {
     expect(server(traces['HTTP/1.0 without a Host header'][name]).attributes['network.protocol.version']).toBe('1.0');
     const second = server(traces['the second request on a kept-alive connection'][name]);
-    const first = allSpans.find((s) => s.resource['service.name'] === SERVICE_NAMES[name] && s.attributes['user_agent.original'] === 'equivalence-test/first')!;
+    const first = allSpans.find((s) => s.resource['service.name'] === APPS[name].serviceName && s.attributes['user_agent.original'] === 'equivalence-test/first')!;
     expect(first.attributes['url.query']).toBe('param=first-on-connection');
     expect(second.traceId).not.toBe(first.traceId);
     expect(second.attributes['network.peer.port'], 'the same connection').toBe(first.attributes['network.peer.port']);
@@ -307,7 +312,7 @@ describe('where the three agree: the SERVER span', () => {
       const spans = allSpans.filter((s) => s.traceId === traceId);
       expect(spans, `request ${i}`).toHaveLength(spansPerTrace);
       expect(server(spans)).toMatchObject({ parentSpanId: parentId, attributes: expect.objectContaining({ 'url.query': `param=concurrent-${i}` }) });
-      expect(spans.every((s) => s.resource['service.name'] === SERVICE_NAMES[name])).toBe(true);
+      expect(spans.every((s) => s.resource['service.name'] === APPS[name].serviceName)).toBe(true);
     });
   });
 });
@@ -316,14 +321,14 @@ describe('where they differ, and why', () => {
   it.each(TRACED)('%s: manual vs automatic differ in exactly the ways named below, automatic vs programmatic only in service.name', (scenario) => {
     const express = (SCENARIOS[scenario] as Request).status === 404 ? 'INTERNAL middleware - <anonymous>' : 'INTERNAL request handler';
     expect(diff(scenario, 'manual', 'automatic')).toEqual([
-      { path: 'resource["service.name"]', left: 'manual-instrument-service', right: 'auto-instrument-service' },
-      { path: 'spans[0].scope.name', left: 'otel-three-ways-manual', right: '@opentelemetry/instrumentation-http' },
-      { path: 'spans[0].scope.version', left: undefined, right: '0.300.0' },
-      ...(scenario.includes('/error') ? [{ path: 'spans[0].events', left: normalizeTrace(traces[scenario].manual).spans[0].events, right: [] }] : []),
-      { path: 'spans[0.0]', left: undefined, right: express },
+      { where: 'resource["service.name"]', left: 'manual-instrument-service', right: 'auto-instrument-service' },
+      { where: 'spans[0].scope.name', left: 'otel-three-ways-manual', right: '@opentelemetry/instrumentation-http' },
+      { where: 'spans[0].scope.version', left: undefined, right: '0.300.0' },
+      ...(scenario.includes('/error') ? [{ where: 'spans[0].events', left: normalizeTrace(traces[scenario].manual).spans[0].events, right: [] }] : []),
+      { where: 'spans[0.0]', left: undefined, right: express },
     ]);
     expect(diff(scenario, 'automatic', 'programmatic')).toEqual([
-      { path: 'resource["service.name"]', left: 'auto-instrument-service', right: 'programmatic-instrument-service' },
+      { where: 'resource["service.name"]', left: 'auto-instrument-service', right: 'programmatic-instrument-service' },
     ]);
   });
 
@@ -348,7 +353,7 @@ describe('where they differ, and why', () => {
   });
 
   it('no duplicate router spans in the automatic app: instrumentation-router is left off (OTEL_NODE_ENABLED_INSTRUMENTATIONS=http,express)', () => {
-    const scopes = new Set(allSpans.filter((s) => s.resource['service.name'] === SERVICE_NAMES.automatic).map((s) => s.scope.name));
+    const scopes = new Set(allSpans.filter((s) => s.resource['service.name'] === APPS.automatic.serviceName).map((s) => s.scope.name));
     expect([...scopes].sort()).toEqual(['@opentelemetry/instrumentation-express', '@opentelemetry/instrumentation-http']);
   });
 
@@ -378,12 +383,12 @@ describe('driven by the real client (npm run client), as in the original: one tr
     expect(client).toMatchObject({ kind: 'INTERNAL', resource: expect.objectContaining({ 'service.name': 'client' }) });
     expect(client.parentSpanId).toBeUndefined();
     expect(sender).toMatchObject({ kind: 'CLIENT', parentSpanId: client.spanId });
-    expect(server(spans)).toMatchObject({ parentSpanId: sender.spanId, resource: expect.objectContaining({ 'service.name': SERVICE_NAMES[name] }) });
+    expect(server(spans)).toMatchObject({ parentSpanId: sender.spanId, resource: expect.objectContaining({ 'service.name': APPS[name].serviceName }) });
   });
 
   it('the client side is the same for the three apps but for the port it called: client, then client-server with the HTTP client attributes', () => {
     const clientSide = (name: AppName) => normalizeTrace(clientTrace(name).filter((s) => s.resource['service.name'] === 'client'));
-    expect(clientSide('manual').spans.map((s) => [s.path, s.kind, s.name])).toEqual([['0', 'INTERNAL', 'client'], ['0.0', 'CLIENT', 'client-server']]);
+    expect(clientSide('manual').spans.map((s) => [s.position, s.kind, s.name])).toEqual([['0', 'INTERNAL', 'client'], ['0.0', 'CLIENT', 'client-server']]);
     expect(clientSide('manual').spans[1].attributes).toEqual({
       'http.request.method': 'GET', 'http.response.status_code': 200, 'server.address': 'localhost', 'server.port': '<port>',
       'url.full': 'http://localhost:<port>/server_request?param=client-driven',
@@ -396,7 +401,7 @@ describe('driven by the real client (npm run client), as in the original: one tr
 
   it('the whole traces differ in the known ways only, one level down: the service, the scope and the express span under the client', () => {
     const rows = compareTraces(Object.fromEntries(APP_NAMES.map((name) => [name, normalizeTrace(clientTrace(name))])));
-    expect(rows.map((row) => [row.path, row.explanation === UNEXPLAINED ? 'unexplained' : 'explained'])).toEqual([
+    expect(rows.map((row) => [row.where, row.explanation === UNEXPLAINED ? 'unexplained' : 'explained'])).toEqual([
       ['spans[0.0.0].scope.name', 'explained'],
       ['spans[0.0.0].scope.version', 'explained'],
       ['spans[0.0.0].resource["service.name"]', 'explained'],
@@ -446,17 +451,17 @@ describe('ES modules without the loader hook: what the automatic app loses (a ne
   it('no express span, no http.route, and the SERVER span named just "GET"; every other attribute as with the hook', async () => {
     const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
     try {
-      const app = await startApp('automatic', { format: 'esm', variant: 'without-loader-hook', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } });
+      const app = await startAppForTest('automatic', { format: 'esm', variant: 'without-loader-hook', env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } });
       try {
         expect(await send(app.port, 'a plain request')).toBe(200);
       } finally {
         expect((await app.stop('SIGTERM')).code).toBe(0);
       }
       const withoutHook = traceOf(receiver.spans(), 'automatic', 'a plain request');
-      expect(diffTraces(normalized('a plain request'), normalizeTrace(withoutHook))).toEqual([
-        { path: 'spans[0].name', left: 'GET /server_request', right: 'GET' },
-        { path: 'spans[0].attributes["http.route"]', left: '/server_request', right: undefined },
-        { path: 'spans[0.0]', left: 'INTERNAL request handler', right: undefined },
+      expect(described(diffTraces(normalized('a plain request'), normalizeTrace(withoutHook)))).toEqual([
+        { where: 'spans[0].name', left: 'GET /server_request', right: 'GET' },
+        { where: 'spans[0].attributes["http.route"]', left: '/server_request', right: undefined },
+        { where: 'spans[0.0]', left: 'INTERNAL request handler', right: undefined },
       ]);
     } finally {
       await receiver.close();
@@ -470,13 +475,16 @@ describe('every difference has its one-line reason (npm run compare and the trac
   it.each(SCENARIO_NAMES)('%s: each row of compareTraces is a known difference', (scenario) => {
     const rows = compareTraces(Object.fromEntries(APP_NAMES.map((name) => [name, traces[scenario][name].length ? normalizeTrace(traces[scenario][name]) : undefined])));
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.filter((row) => row.explanation === UNEXPLAINED).map((row) => row.path)).toEqual([]);
+    expect(rows.filter((row) => row.explanation === UNEXPLAINED).map((row) => row.where)).toEqual([]);
   });
 
   it('a difference that is none of the known ones is said to be unknown', () => {
     const [manual, changed] = [normalizeTrace(traces['a plain request'].manual), normalizeTrace(traces['a plain request'].manual)];
     changed.spans[0].attributes['http.route'] = '/other';
-    expect(compareTraces({ manual, changed })).toEqual([{ path: 'spans[0].attributes["http.route"]', values: { manual: '/server_request', changed: '/other' }, explanation: UNEXPLAINED }]);
+    expect(compareTraces({ manual, changed })).toEqual([{
+      location: { position: '0', field: 'attributes', keys: ['http.route'] }, where: 'spans[0].attributes["http.route"]',
+      values: { manual: '/server_request', changed: '/other' }, explanation: UNEXPLAINED,
+    }]);
   });
 });
 
@@ -485,7 +493,7 @@ describe('diffTraces catches a difference: one change to a real captured trace, 
   const changed = (change: (spans: { server: ReceivedSpan; handler: ReceivedSpan; all: ReceivedSpan[] }) => void) => {
     const all = captured();
     change({ server: server(all), handler: all.find((s) => s.kind === 'INTERNAL')!, all });
-    return diffTraces(normalizeTrace(captured()), normalizeTrace(all));
+    return described(diffTraces(normalizeTrace(captured()), normalizeTrace(all)));
   };
 
   it('nothing changed: no difference', () => {
@@ -494,21 +502,21 @@ describe('diffTraces catches a difference: one change to a real captured trace, 
 
   it('two requests that differ only in ids, times and ports: only url.query and the user agent differ', () => {
     const [plain, malformed] = [traces['a plain request'].automatic, traces['a request with a malformed traceparent'].automatic];
-    expect(diffTraces(normalizeTrace(plain), normalizeTrace(malformed))).toEqual([
-      { path: 'spans[0].attributes["url.query"]', left: 'param=plain', right: 'param=malformed' },
-      { path: 'spans[0].attributes["user_agent.original"]', left: userAgent('a plain request'), right: userAgent('a request with a malformed traceparent') },
+    expect(described(diffTraces(normalizeTrace(plain), normalizeTrace(malformed)))).toEqual([
+      { where: 'spans[0].attributes["url.query"]', left: 'param=plain', right: 'param=malformed' },
+      { where: 'spans[0].attributes["user_agent.original"]', left: userAgent('a plain request'), right: userAgent('a request with a malformed traceparent') },
     ]);
   });
 
   it.each([
-    ['a span name', ({ handler }) => (handler.name = 'route handler'), { path: 'spans[0.0].name', left: 'request handler', right: 'route handler' }],
-    ['an attribute value', ({ server }) => (server.attributes['http.route'] = '/err'), { path: 'spans[0].attributes["http.route"]', left: '/error', right: '/err' }],
-    ['a missing attribute', ({ server }) => delete server.attributes['error.type'], { path: 'spans[0].attributes["error.type"]', left: '500', right: undefined }],
-    ['a status', ({ server }) => (server.status = { code: 'UNSET' }), { path: 'spans[0].status.code', left: 'ERROR', right: 'UNSET' }],
-    ['a parent link', ({ server }) => (server.parentSpanId = CALLER_SPAN_ID), { path: 'spans[0].parent', left: undefined, right: `remote ${CALLER_SPAN_ID}` }],
+    ['a span name', ({ handler }) => (handler.name = 'route handler'), { where: 'spans[0.0].name', left: 'request handler', right: 'route handler' }],
+    ['an attribute value', ({ server }) => (server.attributes['http.route'] = '/err'), { where: 'spans[0].attributes["http.route"]', left: '/error', right: '/err' }],
+    ['a missing attribute', ({ server }) => delete server.attributes['error.type'], { where: 'spans[0].attributes["error.type"]', left: '500', right: undefined }],
+    ['a status', ({ server }) => (server.status = { code: 'UNSET' }), { where: 'spans[0].status.code', left: 'ERROR', right: 'UNSET' }],
+    ['a parent link', ({ server }) => (server.parentSpanId = CALLER_SPAN_ID), { where: 'spans[0].parent', left: undefined, right: `remote ${CALLER_SPAN_ID}` }],
     ['an extra span', ({ handler, all }) => all.push({ ...handler, spanId: 'ffffffffffffffff', name: 'extra', startTimeUnixNano: handler.endTimeUnixNano }),
-      { path: 'spans[0.1]', left: undefined, right: 'INTERNAL extra' }],
-  ] satisfies [string, (spans: { server: ReceivedSpan; handler: ReceivedSpan; all: ReceivedSpan[] }) => unknown, Difference][])(
+      { where: 'spans[0.1]', left: undefined, right: 'INTERNAL extra' }],
+  ] satisfies [string, (spans: { server: ReceivedSpan; handler: ReceivedSpan; all: ReceivedSpan[] }) => unknown, ReturnType<typeof described>[number]][])(
     '%s', (_what, change, difference) => {
       expect(changed(change)).toEqual([difference]);
     },

@@ -1,7 +1,7 @@
 // `npm run receiver` (scripts/receiver.ts): the receiver and its trace UI as one command.
 import { repoRoot } from '@repo/app-process';
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 function runReceiver(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['scripts/receiver.ts', ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -9,13 +9,23 @@ function runReceiver(args: string[], env: Record<string, string> = {}) {
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const line = async (pattern: RegExp) => {
-    for (let waited = 0; !pattern.test(output); waited += 50) {
-      if (waited > 10_000) throw new Error(`no line matching ${pattern} in:\n${output}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return pattern.exec(output)!;
-  };
+  // Gone when the test ends, however it ends.
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  // Resolves as soon as the output matches, from the output's own data events.
+  const line = (pattern: RegExp) => new Promise<RegExpExecArray>((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout.off('data', check);
+      resolve(match);
+    };
+    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} in:\n${output}`)), 10_000);
+    child.stdout.on('data', check);
+    check();
+  });
   return { child, exited, line, output: () => output };
 }
 

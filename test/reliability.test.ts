@@ -1,8 +1,11 @@
 // Tracing must never take the service down: not a missing, vanishing or slow collector, not
 // hostile requests, and a normal shutdown must not lose spans it could have kept.
-import { APP_NAMES, type AppName, type AppProcess, MODULE_FORMATS, type ModuleFormat, SERVICE_NAMES, startApp } from '@repo/app-process';
-import { startReceiver, type ReceivedSpan, type Receiver } from '@repo/otlp-receiver';
+import { APP_NAMES, type AppName, APPS, MODULE_FORMATS, type ModuleFormat } from '@repo/app-catalogue';
+import type { AppProcess } from '@repo/app-process';
+import { startReceiver, type Receiver } from '@repo/otlp-receiver';
+import type { ReceivedSpan } from '@repo/trace-model';
 import net from 'node:net';
+import { startAppForTest } from './app-fixture.ts';
 import { describe, expect, it } from 'vitest';
 import { rawRequest, sendRaw } from './raw-request.ts';
 
@@ -38,20 +41,27 @@ async function requests(app: AppProcess, count: number, param: string, concurren
 }
 
 /**
- * Sends a request every 100 ms until one's span arrives: the first batches after the collector
- * comes back can still fail while the exporter reconnects, and a failed batch is dropped.
+ * Sends a request, and another each time its span has not arrived within a second, until one
+ * does: the first batches after the collector comes back can still fail while the exporter
+ * reconnects, and a failed batch is dropped.
  */
 async function untilExportWorks(app: AppProcess, receiver: Receiver, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (let i = 0; !receiver.spans().some((s) => String(s.attributes['url.query']).startsWith('param=probe-')); i++) {
+  const probed = (spans: ReceivedSpan[]) => spans.some((s) => String(s.attributes['url.query']).startsWith('param=probe-'));
+  for (let i = 0; ; i++) {
     if (Date.now() > deadline) throw new Error(`no span arrived within ${timeoutMs} ms of the collector coming back`);
     await fetch(`${app.url}/server_request?param=probe-${i}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    try {
+      await receiver.waitForSpans(probed, 1000);
+      return;
+    } catch {
+      // That batch was lost while the exporter reconnected: send another.
+    }
   }
 }
 
 const serverSpans = (receiver: Receiver, name: AppName, param: string) =>
-  receiver.spans().filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === SERVICE_NAMES[name] &&
+  receiver.spans().filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === APPS[name].serviceName &&
     String(s.attributes['url.query']).startsWith(`param=${param}-`));
 const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'g'))?.length ?? 0;
 
@@ -59,7 +69,7 @@ describe.each(APP_NAMES)('the %s app', (name) => {
   it('with no collector at start: serves every request, reports the failure in one line, and exports once one comes up', async () => {
     const down = await downCollector();
     const port = down.port;
-    const app = await startApp(name, { env: env(port, { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50' }) });
+    const app = await startAppForTest(name, { env: env(port, { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50' }) });
     let receiver: Receiver | undefined;
     try {
       expect(await requests(app, 500, 'down')).toEqual(Array(500).fill(200));
@@ -88,7 +98,7 @@ describe.each(APP_NAMES)('the %s app', (name) => {
   it('when the collector goes away and comes back: serves throughout, and exports again without a restart', async () => {
     let receiver = await startReceiver({ grpcPort: 0, httpPort: null });
     const port = receiver.grpcPort;
-    const app = await startApp(name, { env: env(port) });
+    const app = await startAppForTest(name, { env: env(port) });
     try {
       await requests(app, 10, 'before');
       await receiver.waitForSpans(() => serverSpans(receiver, name, 'before').length === 10);
@@ -108,7 +118,7 @@ describe.each(APP_NAMES)('the %s app', (name) => {
 
   it('with a collector that takes 3 s per export: no request waits for it', async () => {
     const receiver = await startReceiver({ grpcPort: 0, httpPort: null, delayMs: 3000 });
-    const app = await startApp(name, { env: env(receiver.grpcPort) });
+    const app = await startAppForTest(name, { env: env(receiver.grpcPort) });
     try {
       const latencies: number[] = [];
       for (let i = 0; i < 100; i++) {
@@ -126,7 +136,7 @@ describe.each(APP_NAMES)('the %s app', (name) => {
 
   it.each(['SIGTERM', 'SIGINT'] as const)('on %s under steady load: exits 0 within 10 s, and exports the span of every answered request', async (signal) => {
     const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
-    const app = await startApp(name, { env: env(receiver.grpcPort) });
+    const app = await startAppForTest(name, { env: env(receiver.grpcPort) });
     try {
       let answered = 0;
       let stopping = false;
@@ -175,7 +185,7 @@ describe.each(APP_NAMES)('the %s app', (name) => {
 
   it('takes 1,200 hostile requests without crashing, answers each sanely, exports well-formed spans and no secret', async () => {
     const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
-    const app = await startApp(name, { env: env(receiver.grpcPort) });
+    const app = await startAppForTest(name, { env: env(receiver.grpcPort) });
     try {
       const statuses = new Map<string, number>();
       for (let round = 0; round < 100; round++) {
@@ -206,7 +216,7 @@ describe.each(APP_NAMES)('the %s app', (name) => {
 async function inFlightSpans(name: AppName, signal: NodeJS.Signals, format: ModuleFormat = 'cjs'): Promise<number> {
   const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
   try {
-    const app = await startApp(name, { format, env: env(receiver.grpcPort) });
+    const app = await startAppForTest(name, { format, env: env(receiver.grpcPort) });
     const socket = net.connect(app.port, 'localhost');
     await new Promise((resolve) => socket.once('connect', resolve));
     let response = '';
@@ -214,8 +224,8 @@ async function inFlightSpans(name: AppName, signal: NodeJS.Signals, format: Modu
     const closed = new Promise((resolve) => socket.once('close', resolve));
     socket.write('GET /server_request?param=in-flight HTTP/1.1\r\nHost: localhost\r\n');
     const exited = app.stop(signal);
-    // The app is shutting down when the request completes: it must still be answered.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The request completes once the app is shutting down (it says so): it must still be answered.
+    await app.waitForOutput(new RegExp(`${signal}: closing the server`));
     socket.write('Connection: close\r\n\r\n');
     await closed;
     expect((await exited).code).toBe(0);

@@ -1,7 +1,8 @@
 // Each app's start scripts before its build is there: one line saying what to run, exit 1, rather
 // than Node's stack trace for a missing file. Run on a copy of the app's package.json, so that the
 // real builds, which other tests use, stay in place.
-import { APP_NAMES, repoRoot } from '@repo/app-process';
+import { APP_NAMES } from '@repo/app-catalogue';
+import { repoRoot } from '@repo/app-process';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -4,7 +4,8 @@
 // What each approach costs against the same app untraced, measured side by side: the app's own
 // CPU time per request at a fixed rate first, then requests/s at saturation.
 // `npm run bench -- --breakdown`: where those microseconds go, one stage of the pipeline at a time.
-import { startApp, type AppName, type ModuleFormat } from '@repo/app-process';
+import { type AppName, type ModuleFormat } from '@repo/app-catalogue';
+import { startApp } from '@repo/app-process';
 import autocannon from 'autocannon';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';

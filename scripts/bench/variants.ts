@@ -1,6 +1,6 @@
 // The benchmark's variants: each app as its users start it, against the baseline of the same
 // module format; and, for --breakdown, the pipeline switched on one stage at a time.
-import { APP_NAMES, type AppName, type ModuleFormat } from '@repo/app-process';
+import { APP_NAMES, type AppName, type ModuleFormat } from '@repo/app-catalogue';
 import type { BenchReceiver } from './bench-receiver.ts';
 
 export interface Variant {

@@ -6,14 +6,17 @@ import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { repoRoot, SERVICE_NAMES } from '@repo/app-process';
+import { APP_NAMES, APPS } from '@repo/app-catalogue';
+import { repoRoot } from '@repo/app-process';
 import { explainDifference, UNEXPLAINED } from '@repo/trace-diff';
+import { startReceiver } from '@repo/otlp-receiver';
+import { startTraceUi, type CompareView } from '@repo/trace-ui';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 const UI = 'http://localhost:16686';
 const APP_URLS = { manual: 'http://localhost:8081', automatic: 'http://localhost:8082', programmatic: 'http://localhost:8083' };
@@ -81,11 +84,25 @@ async function waitFor(done: () => boolean, timeoutMs: number, what: string): Pr
   }
 }
 
-/** One SERVER span sent to the demo's receiver over OTLP/gRPC, as `service`. */
-async function sendSpan(service: string, name: string, attributes: Attributes): Promise<void> {
+/**
+ * A receiver and its UI of the test's own, on free ports, gone when the test ends: spans a test
+ * sends there never show in the demo's pages, so the tests do not depend on their order.
+ */
+async function ownTraceUi(): Promise<{ ui: string; send: (service: string, name: string, attributes: Attributes) => Promise<void> }> {
+  const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
+  const ui = await startTraceUi({ receiver, port: 0 });
+  onTestFinished(async () => {
+    await ui.close();
+    await receiver.close();
+  });
+  return { ui: ui.url, send: (service, name, attributes) => sendSpan(receiver.grpcEndpoint, service, name, attributes) };
+}
+
+/** One SERVER span sent over OTLP/gRPC to `endpoint`, as `service`. */
+async function sendSpan(endpoint: string, service: string, name: string, attributes: Attributes): Promise<void> {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service }),
-    spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: 'http://localhost:4317' }) })],
+    spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: endpoint }) })],
   });
   provider.getTracer('browser-test').startSpan(name, { kind: SpanKind.SERVER, attributes }).end();
   await provider.shutdown();
@@ -104,24 +121,24 @@ const rowOf = (service: string, root: string) => rows().filter({ hasText: servic
 describe('the list of recent traces', () => {
   it("shows the demo's traces, client → app, newest first, with every service, span count and error mark", async () => {
     await page.goto(UI);
-    for (const service of Object.values(SERVICE_NAMES)) await rowOf(`client → ${service}`, 'client').waitFor();
+    for (const service of APP_NAMES.map((name) => APPS[name].serviceName)) await rowOf(`client → ${service}`, 'client').waitFor();
     const times = await rows().locator('td:first-child').allTextContents();
     expect(times).toEqual([...times].sort().reverse());
     // client, client-server, SERVER; and the express span in the automatic app.
-    expect(await rowOf(SERVICE_NAMES.manual, 'client').locator('td').nth(3).textContent()).toBe('3');
-    expect(await rowOf(SERVICE_NAMES.automatic, 'client').locator('td').nth(3).textContent()).toBe('4');
-    await rowOf(SERVICE_NAMES.programmatic, 'GET /error').locator('.mark').waitFor();
-    expect(await rowOf(SERVICE_NAMES.programmatic, 'client').locator('.mark').count()).toBe(0);
+    expect(await rowOf(APPS.manual.serviceName, 'client').locator('td').nth(3).textContent()).toBe('3');
+    expect(await rowOf(APPS.automatic.serviceName, 'client').locator('td').nth(3).textContent()).toBe('4');
+    await rowOf(APPS.programmatic.serviceName, 'GET /error').locator('.mark').waitFor();
+    expect(await rowOf(APPS.programmatic.serviceName, 'client').locator('.mark').count()).toBe(0);
     await screenshot('list');
   });
 
   it('filters by service', async () => {
     await page.goto(UI);
-    await rowOf(SERVICE_NAMES.automatic, 'client').waitFor();
-    await page.selectOption('#service', SERVICE_NAMES.automatic);
-    await page.waitForURL(`${UI}/?service=${SERVICE_NAMES.automatic}`);
+    await rowOf(APPS.automatic.serviceName, 'client').waitFor();
+    await page.selectOption('#service', APPS.automatic.serviceName);
+    await page.waitForURL(`${UI}/?service=${APPS.automatic.serviceName}`);
     await expect.poll(async () => new Set(await rows().locator('td:nth-child(2)').allTextContents()))
-      .toEqual(new Set([SERVICE_NAMES.automatic, `client → ${SERVICE_NAMES.automatic}`]));
+      .toEqual(new Set([APPS.automatic.serviceName, `client → ${APPS.automatic.serviceName}`]));
   });
 });
 
@@ -129,24 +146,24 @@ describe('a trace', () => {
   it("shows the client's spans and the SERVER span under them, each with its service, and the SERVER span's attributes and resource when clicked", async () => {
     await page.goto(UI);
     // The demo's own request to the manual app, ?param=manual.
-    await rowOf(`client → ${SERVICE_NAMES.manual}`, 'client').locator('a', { hasText: 'client' }).click();
+    await rowOf(`client → ${APPS.manual.serviceName}`, 'client').locator('a', { hasText: 'client' }).click();
     await page.waitForURL(/\/trace\/[0-9a-f]{32}$/);
     const spans = page.locator('.waterfall .span-row[data-span-id]');
     await spans.nth(2).waitFor();
     expect(await spans.locator('.label').allTextContents()).toEqual([
-      'INTERNALclientclient', 'CLIENTclient-serverclient', `SERVERGET /server_request${SERVICE_NAMES.manual}`,
+      'INTERNALclientclient', 'CLIENTclient-serverclient', `SERVERGET /server_request${APPS.manual.serviceName}`,
     ]);
     await spans.nth(2).click();
     const details = page.locator('.details');
-    for (const text of ['SERVER', 'http.route', '/server_request', 'url.query', 'param=manual', 'http.response.status_code', '200', SERVICE_NAMES.manual]) {
+    for (const text of ['SERVER', 'http.route', '/server_request', 'url.query', 'param=manual', 'http.response.status_code', '200', APPS.manual.serviceName]) {
       await details.getByText(text, { exact: true }).first().waitFor();
     }
     await screenshot('client-trace');
   });
 
   it("nests the express span under the SERVER span, and shows the exception event on it (automatic's GET /error)", async () => {
-    await page.goto(`${UI}/?service=${SERVICE_NAMES.automatic}`);
-    await rowOf(SERVICE_NAMES.automatic, 'GET /error').locator('a', { hasText: 'GET /error' }).click();
+    await page.goto(`${UI}/?service=${APPS.automatic.serviceName}`);
+    await rowOf(APPS.automatic.serviceName, 'GET /error').locator('a', { hasText: 'GET /error' }).click();
     const spans = page.locator('.waterfall .span-row[data-span-id]');
     await spans.nth(1).waitFor();
     const [server, handler] = [await spans.nth(0).locator('.bar').boundingBox(), await spans.nth(1).locator('.bar').boundingBox()];
@@ -162,10 +179,10 @@ describe('a trace', () => {
 
 describe('the compare page', () => {
   it('shows the three apps side by side, marks each known difference and says why', async () => {
-    await page.goto(`${UI}/compare?scenario=${encodeURIComponent('GET /server_request')}`);
+    await page.goto(`${UI}/compare?request=${encodeURIComponent('GET /server_request')}`);
     await page.locator('table.differences').waitFor();
     expect(await page.locator('table.compare thead th').allTextContents()).toEqual([
-      '', ...Object.entries(SERVICE_NAMES).map(([app, service]) => expect.stringContaining(`${app}${service}`)),
+      '', ...Object.values(APPS).map(({ name: app, serviceName: service }) => expect.stringContaining(`${app}${service}`)),
     ]);
     const differences = await page.locator('table.differences tbody tr').evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
@@ -175,41 +192,45 @@ describe('the compare page', () => {
       'spans[0.0].attributes["url.full"]', 'spans[0.0.0].scope.name', 'spans[0.0.0].scope.version', 'spans[0.0.0].resource["service.name"]',
       'spans[0.0.0].attributes["url.query"]', 'spans[0.0.0.0]',
     ]);
-    for (const cells of differences) expect(cells[5]).toBe(explainDifference(cells[1]!));
+    // Each reason on the page is explainDifference's for that row's location, as the API gives it.
+    const api = (await (await fetch(`${UI}/api/compare?request=${encodeURIComponent('GET /server_request')}`)).json()) as CompareView;
+    expect(differences.map((cells) => cells[5])).toEqual(api.rows.map((row) => explainDifference(row.location)));
     expect(differences.at(-1)!.slice(2, 5)).toEqual(['(absent)', 'INTERNAL request handler', 'INTERNAL request handler']);
     expect(await page.locator('table.differences tr.unexplained').count()).toBe(0);
-    expect(await page.locator('table.compare .service.differs').allTextContents()).toEqual(Object.values(SERVICE_NAMES).map((service) => `service: ${service}4`));
+    expect(await page.locator('table.compare .service.differs').allTextContents()).toEqual(APP_NAMES.map((name) => APPS[name].serviceName).map((service) => `service: ${service}4`));
     // The manual app's missing express span is marked in its column with the row's number.
     expect(await page.locator('table.compare td.absent.differs').textContent()).toBe('no span here6');
     await screenshot('compare');
   });
 
   it('on GET /error, marks where the exception event is; on GET /health, says the programmatic app leaves it untraced', async () => {
-    await page.goto(`${UI}/compare?scenario=${encodeURIComponent('GET /error')}`);
+    await page.goto(`${UI}/compare?request=${encodeURIComponent('GET /error')}`);
     await page.locator('table.differences').waitFor();
-    await page.locator('table.differences td.path', { hasText: 'spans[0].events' }).waitFor();
+    await page.locator('table.differences td.where', { hasText: 'spans[0].events' }).waitFor();
     expect(await page.locator('table.compare .events.differs').allTextContents()).toEqual(['events: exception4', 'events: none4', 'events: none4']);
-    await page.selectOption('#scenario', 'GET /health');
+    await page.selectOption('#request', 'GET /health');
     await page.locator('table.compare td.untraced', { hasText: 'ignoreIncomingRequestHook' }).first().waitFor();
   });
 
   it('marks a difference that is none of the known ones as unexplained', async () => {
     // Two "apps" that differ where the real ones never do.
+    const { ui, send } = await ownTraceUi();
     const unusual = { 'http.request.method': 'GET', 'url.path': '/unusual' };
-    await sendSpan(SERVICE_NAMES.manual, 'GET /unusual', { ...unusual, 'http.route': '/unusual' });
-    await sendSpan(SERVICE_NAMES.automatic, 'GET /unusual', { ...unusual, 'http.route': '/other' });
-    await page.goto(`${UI}/compare?scenario=${encodeURIComponent('GET /unusual')}`);
+    await send(APPS.manual.serviceName, 'GET /unusual', { ...unusual, 'http.route': '/unusual' });
+    await send(APPS.automatic.serviceName, 'GET /unusual', { ...unusual, 'http.route': '/other' });
+    await page.goto(`${ui}/compare?request=${encodeURIComponent('GET /unusual')}`);
     const row = page.locator('table.differences tr.unexplained');
     await row.waitFor();
-    expect(await row.locator('td.path').textContent()).toBe('spans[0].attributes["http.route"]');
+    expect(await row.locator('td.where').textContent()).toBe('spans[0].attributes["http.route"]');
     expect(await row.locator('td').last().textContent()).toBe(UNEXPLAINED);
   });
 });
 
 describe('untrusted input', () => {
   it('shows a span named like markup as text, on the list and on its trace page, and runs nothing', async () => {
-    await sendSpan('hostile-sender', HOSTILE_NAME, { note: HOSTILE_VALUE });
-    await page.goto(UI);
+    const { ui, send } = await ownTraceUi();
+    await send('hostile-sender', HOSTILE_NAME, { note: HOSTILE_VALUE });
+    await page.goto(ui);
     const row = rowOf('hostile-sender', HOSTILE_NAME);
     await row.waitFor();
     expect(await row.locator('a').textContent()).toBe(HOSTILE_NAME);
@@ -222,15 +243,15 @@ describe('untrusted input', () => {
   });
 });
 
-// Last, so that the screenshots above show the demo's own requests.
 describe('live update', () => {
   it('updates by itself: a new request shows up without a reload', async () => {
     await page.goto(UI);
-    await rowOf(SERVICE_NAMES.manual, 'client').waitFor();
+    await rowOf(APPS.manual.serviceName, 'client').waitFor();
     const before = await rows().count();
     // A mark on the document: a reload would lose it.
     await page.evaluate(() => ((globalThis as { sameDocument?: boolean }).sameDocument = true));
-    await fetch(`${APP_URLS.manual}/server_request?param=live`);
+    // A request that no other test compares (a 404), so that this test can run in any order.
+    await fetch(`${APP_URLS.manual}/nothing-here?param=live`);
     await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(before + 1);
     expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await expect.poll(() => page.locator('#live').textContent()).toBe('live');

@@ -1,19 +1,17 @@
-// Loaded with `node --require ./dist/instrumentation.js`, before anything else: the
-// instrumentations patch `http` and `express` when they are first required, so they must
-// be registered before main.ts requires them.
+// Preloaded before anything else (`--require ./dist/cjs/instrumentation.js`; for the ES module
+// build `--import`, after the loader hook): the instrumentations patch `http` and `express` when
+// they are first loaded, so they must be registered before main.ts loads them.
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { createSpanProcessors, readTelemetryConfig } from '@repo/telemetry-config';
+import { readTelemetryConfig, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry-config';
 
 const config = readTelemetryConfig({ serviceName: 'programmatic-instrument-service' });
+// One line per problem, and one per collector outage rather than one per failed batch.
+useConciseDiagnostics(config);
 
 export const sdk = new NodeSDK({
-  serviceName: config.serviceName,
-  spanProcessors: createSpanProcessors(config),
-  // Traces only, as in the Python original (--metrics_exporter none --logs_exporter none).
-  metricReaders: [],
-  logRecordProcessors: [],
+  ...tracesOnlySdkOptions(config),
   instrumentations: [
     // The SERVER span comes from the http instrumentation; express only adds the route
     // (http.route, span name) and its own INTERNAL spans, so it needs http registered too.

@@ -1,22 +1,6 @@
+import { APP_NAMES, APPS, startScript, type AppName, type ModuleFormat, type StartVariant } from '@repo/app-catalogue';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-
-export const APP_NAMES = ['manual', 'automatic', 'programmatic'] as const;
-export type AppName = (typeof APP_NAMES)[number];
-
-/** The service name each app reports when OTEL_SERVICE_NAME is unset: the Python original's. */
-export const SERVICE_NAMES: Record<AppName, string> = {
-  manual: 'manual-instrument-service',
-  automatic: 'auto-instrument-service',
-  programmatic: 'programmatic-instrument-service',
-};
-
-/** The port each app listens on when PORT is unset (its main.ts says so too). */
-export const DEFAULT_PORTS: Record<AppName, number> = { manual: 8081, automatic: 8082, programmatic: 8083 };
-
-/** Each app's src/ is built twice: CommonJS (dist/cjs, `npm start`), and ES modules (dist/esm, `npm run start:esm`). */
-export const MODULE_FORMATS = ['cjs', 'esm'] as const;
-export type ModuleFormat = (typeof MODULE_FORMATS)[number];
 
 /** The repository root, where `npm start --workspace apps/<name>` runs. */
 export const repoRoot = path.resolve(__dirname, '../../..');
@@ -31,6 +15,8 @@ export interface AppProcess {
   readonly url: string;
   /** What it printed so far (npm's lines included), the last 256 KB of it. */
   output(): string;
+  /** Resolves with the first match of `pattern` in what it prints, as soon as it is there; rejects after `timeoutMs` (default 10 s). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Sends the signal to the app and resolves when it has exited; SIGKILL after `timeoutMs`. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<AppExit>;
 }
@@ -45,11 +31,8 @@ export interface AppExit {
 export interface StartAppOptions {
   /** Which build to start: `cjs` (default, `npm start`) or `esm` (`npm run start:esm`). */
   format?: ModuleFormat;
-  /**
-   * `start` (default); `untraced`, the automatic app without OpenTelemetry (`start:untraced`,
-   * `start:untraced:esm`); `without-loader-hook`, the automatic ESM build without the loader hook.
-   */
-  variant?: 'start' | 'untraced' | 'without-loader-hook';
+  /** `start` (default), `untraced` or `without-loader-hook`: see StartVariant. */
+  variant?: StartVariant;
   /** Added to the environment; PORT defaults to 0 (a free port). */
   env?: Record<string, string>;
   /** Runs it pinned to these CPUs (`taskset -c`), for the benchmark. */
@@ -64,7 +47,7 @@ export interface StartAppOptions {
  */
 export function startApp(name: AppName, options: StartAppOptions = {}): Promise<AppProcess> {
   const format = options.format ?? 'cjs';
-  const npm = ['npm', 'run', startScript(format, options.variant ?? 'start'), '--silent', '--workspace', `apps/${name}`];
+  const npm = ['npm', 'run', startScript(format, options.variant), '--silent', '--workspace', APPS[name].directory];
   const command = options.cpuList === undefined ? npm : ['taskset', '-c', options.cpuList, ...npm];
   const child = spawn(command[0], command.slice(1), {
     cwd: repoRoot,
@@ -81,8 +64,12 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
     }
   };
   let output = '';
+  const outputWaiters = new Set<() => void>();
   // The last 256 KB: a benchmark makes the apps log a line per request.
-  const keep = (text: string) => (output = (output + text).slice(-256 * 1024));
+  const keep = (text: string) => {
+    output = (output + text).slice(-256 * 1024);
+    for (const check of outputWaiters) check();
+  };
   child.stdout.setEncoding('utf8').on('data', keep);
   child.stderr.setEncoding('utf8').on('data', keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -112,6 +99,24 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
         port,
         url: `http://localhost:${port}`,
         output: () => output,
+        waitForOutput: (pattern, timeoutMs = 10_000) => new Promise((found, fail) => {
+          const check = () => {
+            const match = pattern.exec(output);
+            if (!match) return;
+            done();
+            found(match);
+          };
+          const timer = setTimeout(() => {
+            done();
+            fail(new Error(`${name} printed nothing matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`));
+          }, timeoutMs);
+          const done = () => {
+            clearTimeout(timer);
+            outputWaiters.delete(check);
+          };
+          outputWaiters.add(check);
+          check();
+        }),
         async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
           const started = Date.now();
           const killer = setTimeout(killAll, timeoutMs);
@@ -131,13 +136,6 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
     };
     child.stdout.on('data', onData);
   });
-}
-
-/** The package script that starts an app's build of `format`, as its package.json names it. */
-export function startScript(format: ModuleFormat, variant: NonNullable<StartAppOptions['variant']>): string {
-  if (variant === 'without-loader-hook') return 'start:esm:without-loader-hook';
-  const base = variant === 'untraced' ? 'start:untraced' : 'start';
-  return format === 'esm' ? `${base}:esm` : base;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { decodeProtobufRequest, type ReceivedSpan } from './otlp';
+import type { ReceivedSpan } from '@repo/trace-model';
+import { decodeProtobufRequest } from './otlp';
 import { describe, startGrpcTransport, startHttpTransport, type Transport } from './transports';
 
 export { ReceiverListenError } from './transports';

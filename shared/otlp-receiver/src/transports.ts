@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type { ReceivedSpan } from '@repo/trace-model';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -8,7 +9,6 @@ import {
   emptyExportResponse,
   OtlpDecodeError,
   traceServiceDefinition,
-  type ReceivedSpan,
 } from './otlp';
 
 /** The port a receiver wanted is taken, or could not be bound. */

@@ -1,7 +1,7 @@
-import { diag, DiagLogLevel } from '@opentelemetry/api';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
@@ -9,9 +9,17 @@ import {
   type SpanExporter,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
-import { conciseDiagLogger, OutageReportingExporter } from './export-problems';
+import { OutageReportingExporter } from './export-problems';
 
-export { conciseDiagLogger, OutageReportingExporter };
+export { conciseDiagLogger, OutageReportingExporter, ReportedExportError, useConciseDiagnostics } from './export-problems';
+
+// Why this package reads some OTEL_* variables itself: NodeSDK builds its span processors from
+// the environment only when it is given none, and then its exporter cannot be wrapped to report
+// an outage once. So the few variables that choose the exporter and configure the batch processor
+// are read here, each with a clear error where NodeSDK would warn and fall back to something
+// else, and with this project's defaults (OTLP over gRPC, a queue of 8192). Everything else
+// (endpoint, headers, timeout, compression, sampler, propagators, resource) is left to NodeSDK
+// and the exporters, which read it themselves.
 
 export const OTLP_PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
@@ -75,13 +83,20 @@ export function readTelemetryConfig(
  * line each, once per outage (see export-problems.ts).
  */
 export function createSpanProcessors(config: TelemetryConfig): SpanProcessor[] {
-  // Without a logger the SDK says nothing, not even that spans are dropped.
-  if (!config.logLevel) diag.setLogger(conciseDiagLogger, DiagLogLevel.WARN);
   return config.tracesExporters.map((name) =>
     name === 'console'
       ? new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() })
       : new BatchSpanProcessor({ exporter: new OutageReportingExporter(createOtlpExporter(config.otlpProtocol)), ...config.batch }),
   );
+}
+
+/**
+ * NodeSDK's options for this project's telemetry: the service name, the span processors above,
+ * and traces only, as in the Python original (--metrics_exporter none --logs_exporter none):
+ * NodeSDK would otherwise also export metrics and logs over OTLP.
+ */
+export function tracesOnlySdkOptions(config: TelemetryConfig): Pick<NodeSDKConfiguration, 'serviceName' | 'spanProcessors' | 'metricReaders' | 'logRecordProcessors'> {
+  return { serviceName: config.serviceName, spanProcessors: createSpanProcessors(config), metricReaders: [], logRecordProcessors: [] };
 }
 
 function createOtlpExporter(protocol: OtlpProtocol): SpanExporter {

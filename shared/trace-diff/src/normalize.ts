@@ -1,10 +1,10 @@
-import { placeSpans, type Attributes, type AttributeValue, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/otlp-receiver';
+import { placeSpans, type Attributes, type AttributeValue, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/trace-model';
 
 /** A span with what must differ between runs taken out, placed by its position in the tree. */
 export interface NormalizedSpan {
   /** Its place in the tree: `0` is the first root, `0.1` that root's second child (by start time). */
-  path: string;
-  /** The parent's path; `remote <span id>` for a parent outside the trace (a caller); absent for a root. */
+  position: string;
+  /** The parent's position; `remote <span id>` for a parent outside the trace (a caller); absent for a root. */
   parent?: string;
   name: string;
   kind: SpanKindName;
@@ -24,9 +24,19 @@ export interface NormalizedTrace {
   spans: NormalizedSpan[];
 }
 
+/** Where two traces differ, as data. */
+export interface DifferenceLocation {
+  /** The span's position in the tree (`0.1`); absent for the trace's resource. */
+  position?: string;
+  /** The span's field (`name`, `status`, `attributes`, `resource`, `events`…), or `resource` for the trace's; absent: the whole span, on one side only. */
+  field?: string;
+  /** Inside the field: an attribute or resource key (`url.query`), a sub-field (`code`), or a list index, outermost first. */
+  keys: (string | number)[];
+}
+
 /** One difference between two traces: where, and the value on each side (undefined: absent). */
 export interface Difference {
-  path: string;
+  location: DifferenceLocation;
   left: unknown;
   right: unknown;
 }
@@ -52,16 +62,16 @@ const PLACEHOLDERS: Record<string, string> = {
 
 export function normalizeTrace(spans: ReceivedSpan[]): NormalizedTrace {
   const placed = placeSpans(spans);
-  const paths: string[] = [];
+  const positions: string[] = [];
   const resources: string[] = [];
   const normalized = placed.map(({ span, parent, index }): NormalizedSpan => {
-    const path = parent === undefined ? String(index) : `${paths[parent]}.${index}`;
-    paths.push(path);
+    const position = parent === undefined ? String(index) : `${positions[parent]}.${index}`;
+    positions.push(position);
     const resource = normalizeAttributes(span.resource);
     resources.push(JSON.stringify(resource));
     return {
-      path,
-      ...(parent !== undefined ? { parent: paths[parent] } : span.parentSpanId && span.parentSpanId !== span.spanId ? { parent: `remote ${span.parentSpanId}` } : {}),
+      position,
+      ...(parent !== undefined ? { parent: positions[parent] } : span.parentSpanId && span.parentSpanId !== span.spanId ? { parent: `remote ${span.parentSpanId}` } : {}),
       name: span.name,
       kind: span.kind,
       status: span.status,
@@ -85,38 +95,47 @@ function normalizeAttributes(attributes: Attributes): Attributes {
 }
 
 /**
- * Every difference between two normalized traces. Spans are matched by their place in the tree;
- * a span on one side only is one difference (`spans[0.1]`, its kind and name against undefined).
+ * Every difference between two normalized traces. Spans are matched by their position in the
+ * tree; a span on one side only is one difference (its kind and name against undefined).
  */
 export function diffTraces(left: NormalizedTrace, right: NormalizedTrace): Difference[] {
   const differences: Difference[] = [];
-  diffValues('resource', left.resource, right.resource, differences);
-  const leftSpans = new Map(left.spans.map((span) => [span.path, span]));
-  const rightSpans = new Map(right.spans.map((span) => [span.path, span]));
-  for (const path of new Set([...leftSpans.keys(), ...rightSpans.keys()])) {
-    const l = leftSpans.get(path);
-    const r = rightSpans.get(path);
+  diffValues({ field: 'resource', keys: [] }, left.resource, right.resource, differences);
+  const leftSpans = new Map(left.spans.map((span) => [span.position, span]));
+  const rightSpans = new Map(right.spans.map((span) => [span.position, span]));
+  for (const position of new Set([...leftSpans.keys(), ...rightSpans.keys()])) {
+    const l = leftSpans.get(position);
+    const r = rightSpans.get(position);
     if (!l || !r) {
-      differences.push({ path: `spans[${path}]`, left: l && `${l.kind} ${l.name}`, right: r && `${r.kind} ${r.name}` });
+      differences.push({ location: { position, keys: [] }, left: l && `${l.kind} ${l.name}`, right: r && `${r.kind} ${r.name}` });
       continue;
     }
-    const { path: _l, ...leftFields } = l;
-    const { path: _r, ...rightFields } = r;
-    diffValues(`spans[${path}]`, leftFields, rightFields, differences);
+    for (const field of new Set([...Object.keys(l), ...Object.keys(r)]) as Set<keyof NormalizedSpan>) {
+      if (field !== 'position') diffValues({ position, field, keys: [] }, l[field], r[field], differences);
+    }
   }
   return differences;
 }
 
-function diffValues(path: string, left: unknown, right: unknown, out: Difference[]): void {
+function diffValues(location: DifferenceLocation, left: unknown, right: unknown, out: Difference[]): void {
+  const inside = (key: string | number) => ({ ...location, keys: [...location.keys, key] });
   if (isRecord(left) && isRecord(right)) {
-    for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
-      diffValues(`${path}${/^[A-Za-z_]\w*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`, left[key], right[key], out);
-    }
+    for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) diffValues(inside(key), left[key], right[key], out);
   } else if (Array.isArray(left) && Array.isArray(right) && left.length === right.length) {
-    left.forEach((item, i) => diffValues(`${path}[${i}]`, item, right[i], out));
+    left.forEach((item, i) => diffValues(inside(i), item, right[i], out));
   } else if (!same(left, right)) {
-    out.push({ path, left, right });
+    out.push({ location, left, right });
   }
+}
+
+/**
+ * A location as people read it, the one place it is written: `resource["service.name"]`,
+ * `spans[0.1]`, `spans[0].status.code`, `spans[0].attributes["url.query"]`, `spans[0].events[0].name`.
+ */
+export function describeLocation({ position, field, keys }: DifferenceLocation): string {
+  const start = position === undefined ? field! : `spans[${position}]${field ? `.${field}` : ''}`;
+  return keys.reduce<string>((text, key) =>
+    `${text}${typeof key === 'number' ? `[${key}]` : /^[A-Za-z_]\w*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`, start);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -129,7 +148,7 @@ function same(left: unknown, right: unknown): boolean {
 
 /** A normalized trace's one-line-per-difference rendering, for test failures and `npm run compare`. */
 export function formatDifferences(differences: Difference[]): string {
-  return differences.map((d) => `${d.path}: ${show(d.left)} ≠ ${show(d.right)}`).join('\n');
+  return differences.map((d) => `${describeLocation(d.location)}: ${show(d.left)} ≠ ${show(d.right)}`).join('\n');
 }
 
 function show(value: unknown): string {

@@ -1,4 +1,4 @@
-import type { ReceivedSpan } from '@repo/otlp-receiver';
+import type { ReceivedSpan } from '@repo/trace-model';
 import { describe, expect, it } from 'vitest';
 import { diffTraces, formatDifferences, normalizeTrace } from '../src/index.ts';
 
@@ -17,7 +17,7 @@ describe('normalizeTrace', () => {
     const early = span('0000000000000003', 'early', 5, { parentSpanId: root.spanId });
     const grandchild = span('0000000000000004', 'grandchild', 6, { parentSpanId: early.spanId });
     const trace = normalizeTrace([grandchild, late, root, early]);
-    expect(trace.spans.map((s) => [s.path, s.parent, s.name])).toEqual([
+    expect(trace.spans.map((s) => [s.position, s.parent, s.name])).toEqual([
       ['0', undefined, 'root'], ['0.0', '0', 'early'], ['0.0.0', '0.0', 'grandchild'], ['0.1', '0', 'late'],
     ]);
     expect(normalizeTrace([root, early, late, grandchild])).toEqual(trace);

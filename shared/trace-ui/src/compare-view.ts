@@ -1,58 +1,58 @@
 // The compare page's JSON: the three apps' newest traces of one request, normalized and compared.
-import { APP_NAMES, SERVICE_NAMES, type AppName } from '@repo/app-process';
-import type { ReceivedSpan } from '@repo/otlp-receiver';
+import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
+import type { ReceivedSpan } from '@repo/trace-model';
 import { compareTraces, explainUntraced, normalizeTrace, UNEXPLAINED, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
 import { servedRequest, summarize, type TraceSummary } from './views';
 
 export interface CompareColumn {
   app: AppName;
   service: string;
-  /** The app's newest trace of the scenario, normalized as diffTraces compares it. */
+  /** The app's newest trace of the request, normalized as diffTraces compares it. */
   trace?: NormalizedTrace & { traceId: string; startTime: number };
   /** Why there is no trace to show. */
   note?: string;
 }
 
 export interface CompareView {
-  /** Every scenario that one of the three apps has traced. */
-  scenarios: string[];
-  scenario?: string;
+  /** Every request that one of the three apps has traced. */
+  requests: string[];
+  request?: string;
   columns: CompareColumn[];
   rows: DifferenceRow<AppName>[];
   /** The explanation of a difference that is none of the known ones, to mark such rows. */
   unexplained: string;
 }
 
-// normalizeTrace's paths grow with depth; a trace this large is no request of the three apps.
+// normalizeTrace's positions grow with depth; a trace this large is no request of the three apps.
 const MAX_COMPARED_SPANS = 1000;
 
 /**
- * The three apps' newest traces of one scenario, normalized, and compareTraces's rows for them.
- * Without a scenario: `GET /server_request` if traced, else the first there is.
+ * The three apps' newest traces of one request, normalized, and compareTraces's rows for them.
+ * Without a request: `GET /server_request` if traced, else the first there is.
  */
-export function compareScenario(traces: Map<string, ReceivedSpan[]>, wanted?: string): CompareView {
+export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: string): CompareView {
   const newest = new Map<string, { spans: ReceivedSpan[]; summary: TraceSummary }>();
-  const services = new Set(Object.values(SERVICE_NAMES));
+  const services = new Set(APP_NAMES.map((name) => APPS[name].serviceName));
   for (const spans of traces.values()) {
     // Keyed by the app that served the request, whether it came straight or through the client.
     const served = servedRequest(spans);
     if (!served || !services.has(served.service)) continue;
     const summary = summarize(spans);
-    const key = `${served.service} ${served.scenario}`;
+    const key = `${served.service} ${served.request}`;
     if ((newest.get(key)?.summary.startTime ?? -Infinity) < summary.startTime) newest.set(key, { spans, summary });
   }
-  const scenarios = [...new Set([...newest.values()].map(({ summary }) => summary.scenario!))].sort();
-  const scenario = wanted ?? (scenarios.includes('GET /server_request') ? 'GET /server_request' : scenarios[0]);
-  if (!scenario) return { scenarios, columns: APP_NAMES.map((app) => ({ app, service: SERVICE_NAMES[app], note: 'No trace yet.' })), rows: [], unexplained: UNEXPLAINED };
+  const requests = [...new Set([...newest.values()].map(({ summary }) => summary.request!))].sort();
+  const request = wanted ?? (requests.includes('GET /server_request') ? 'GET /server_request' : requests[0]);
+  if (!request) return { requests, columns: APP_NAMES.map((app) => ({ app, service: APPS[app].serviceName, note: 'No trace yet.' })), rows: [], unexplained: UNEXPLAINED };
 
   const normalized: Partial<Record<AppName, NormalizedTrace>> = {};
   const columns = APP_NAMES.map((app): CompareColumn => {
-    const found = newest.get(`${SERVICE_NAMES[app]} ${scenario}`);
-    const base = { app, service: SERVICE_NAMES[app] };
-    if (!found) return { ...base, note: explainUntraced(scenario.split(' ')[1]) };
+    const found = newest.get(`${APPS[app].serviceName} ${request}`);
+    const base = { app, service: APPS[app].serviceName };
+    if (!found) return { ...base, note: explainUntraced(request.split(' ')[1]) };
     if (found.spans.length > MAX_COMPARED_SPANS) return { ...base, note: `Its trace has ${found.spans.length} spans, too many to compare.` };
     normalized[app] = normalizeTrace(found.spans);
     return { ...base, trace: { traceId: found.summary.traceId, startTime: found.summary.startTime, ...normalized[app] } };
   });
-  return { scenarios, scenario, columns, rows: compareTraces(normalized), unexplained: UNEXPLAINED };
+  return { requests, request, columns, rows: compareTraces(normalized), unexplained: UNEXPLAINED };
 }

@@ -1,3 +1,3 @@
 export type { CompareColumn, CompareView } from './compare-view';
-export { DEFAULT_UI_PORT, readTraceUiPort, startTraceUi, type TraceUi, type TraceUiOptions } from './server';
+export { startTraceUi, type TraceUi, type TraceUiOptions } from './server';
 export type { SpanView, TraceDetail, TraceList, TraceSummary } from './views';

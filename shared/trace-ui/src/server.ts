@@ -1,24 +1,15 @@
+import { TOOL_PORTS } from '@repo/app-catalogue';
 import type { Receiver } from '@repo/otlp-receiver';
-import { parsePort } from '@repo/server-lifecycle';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { compareScenario } from './compare-view';
+import { compareRequest } from './compare-view';
 import { groupTraces, listTraces, traceDetail } from './views';
-
-/** Jaeger's UI port, the one users know. */
-export const DEFAULT_UI_PORT = 16686;
-
-/** The UI's port: TRACE_UI_PORT, else 16686. */
-export function readTraceUiPort(env: Record<string, string | undefined> = process.env): number {
-  const value = env.TRACE_UI_PORT?.trim();
-  return value ? parsePort(value, 'TRACE_UI_PORT') : DEFAULT_UI_PORT;
-}
 
 export interface TraceUiOptions {
   /** Whose spans to show. */
   receiver: Receiver;
-  /** Default 16686; 0 takes a free one. */
+  /** Default 16686 (TOOL_PORTS.traceUi, Jaeger's, the one users know); 0 takes a free one. */
   port?: number;
   /** Default `localhost`: the UI shows whatever the apps put in their spans. */
   host?: string;
@@ -61,7 +52,7 @@ class BadRequest extends Error {}
 
 /** Serves the web UI over the receiver's spans: recent traces, one trace, and the compare page. */
 export async function startTraceUi(options: TraceUiOptions): Promise<TraceUi> {
-  const { receiver, port: wantedPort = DEFAULT_UI_PORT, host = 'localhost' } = options;
+  const { receiver, port: wantedPort = TOOL_PORTS.traceUi, host = 'localhost' } = options;
   const assets = readAssets();
   const livePages = new Set<http.ServerResponse>();
 
@@ -111,7 +102,7 @@ export async function startTraceUi(options: TraceUiOptions): Promise<TraceUi> {
       const spans = traces.get(id);
       return spans ? sendJson(response, 200, traceDetail(spans)) : sendJson(response, 404, { error: `no trace ${id} (not received, or dropped as the oldest)` });
     }
-    if (route === '/api/compare') return sendJson(response, 200, compareScenario(traces, url.searchParams.get('scenario') || undefined));
+    if (route === '/api/compare') return sendJson(response, 200, compareRequest(traces, url.searchParams.get('request') || undefined));
     sendJson(response, 404, { error: `no API at ${route}` });
   }
 

@@ -1,6 +1,6 @@
 // What the UI's JSON API answers, built from the spans the receiver keeps. Times become
 // milliseconds (JSON has no bigint): since the epoch for a start, since the trace's start for offsets.
-import { placeSpans, traceBounds, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/otlp-receiver';
+import { placeSpans, traceBounds, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/trace-model';
 
 export interface TraceSummary {
   traceId: string;
@@ -16,7 +16,7 @@ export interface TraceSummary {
   /** Some span has status ERROR. */
   hasError: boolean;
   /** The request the trace's first SERVER span served, `GET /server_request`; the compare page groups by it. */
-  scenario?: string;
+  request?: string;
 }
 
 export interface TraceList {
@@ -86,7 +86,7 @@ export function summarize(spans: ReceivedSpan[]): TraceSummary {
     durationMs: millis(end - start),
     startTime: millis(start),
     hasError: spans.some((span) => span.status.code === 'ERROR'),
-    ...(served ? { scenario: served.scenario } : {}),
+    ...(served ? { request: served.request } : {}),
   };
 }
 
@@ -94,11 +94,11 @@ export function summarize(spans: ReceivedSpan[]): TraceSummary {
  * The request that the first SERVER span (in tree order) served, and the service that served it:
  * the root of a request sent straight to an app, or under the client's spans.
  */
-export function servedRequest(spans: ReceivedSpan[]): { scenario: string; service: string } | undefined {
+export function servedRequest(spans: ReceivedSpan[]): { request: string; service: string } | undefined {
   const server = placeSpans(spans).find(({ span }) => span.kind === 'SERVER')?.span;
   const method = server?.attributes['http.request.method'];
   const path = server?.attributes['url.path'];
-  return typeof method === 'string' && typeof path === 'string' ? { scenario: `${method} ${path}`, service: serviceOf(server!) } : undefined;
+  return typeof method === 'string' && typeof path === 'string' ? { request: `${method} ${path}`, service: serviceOf(server!) } : undefined;
 }
 
 export function traceDetail(spans: ReceivedSpan[]): TraceDetail {

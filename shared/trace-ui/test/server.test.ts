@@ -2,12 +2,12 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/ap
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { SERVICE_NAMES } from '@repo/app-process';
+import { APPS } from '@repo/app-catalogue';
 import { startReceiver, type Receiver } from '@repo/otlp-receiver';
 import { UNEXPLAINED } from '@repo/trace-diff';
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readTraceUiPort, startTraceUi, type CompareView, type TraceDetail, type TraceList, type TraceUi } from '../src/index.ts';
+import { startTraceUi, type CompareView, type TraceDetail, type TraceList, type TraceUi } from '../src/index.ts';
 
 let receiver: Receiver;
 let ui: TraceUi;
@@ -63,28 +63,28 @@ const get = async <T>(path: string) => {
 };
 
 describe('the JSON API', () => {
-  it('lists traces newest first: service, root span, span count, duration, time, error mark, scenario', async () => {
+  it('lists traces newest first: service, root span, span count, duration, time, error mark, request', async () => {
     const first = await sendTrace('svc-a', { child: 'work', error: true });
     const second = await sendTrace('svc-b');
     await receiver.waitForSpans((spans) => spans.length === 3);
     const { body } = await get<TraceList>('/api/traces');
     expect(body.services).toEqual(['svc-a', 'svc-b']);
     expect(body.traces.map((t) => t.traceId)).toEqual([second, first]);
-    expect(body.traces[1]).toMatchObject({ service: 'svc-a', rootName: 'GET /server_request', spanCount: 2, hasError: true, scenario: 'GET /server_request' });
+    expect(body.traces[1]).toMatchObject({ service: 'svc-a', rootName: 'GET /server_request', spanCount: 2, hasError: true, request: 'GET /server_request' });
     expect(body.traces[1].durationMs).toBeGreaterThanOrEqual(0);
     expect(Math.abs(body.traces[1].startTime - Date.now())).toBeLessThan(60_000);
     expect(body.traces[0].hasError).toBe(false);
   });
 
   it("a trace across two services (the client calling an app): every service in tree order, and the SERVER span's request", async () => {
-    const traceId = await sendClientTrace(SERVICE_NAMES.manual);
+    const traceId = await sendClientTrace(APPS.manual.serviceName);
     await receiver.waitForSpans((spans) => spans.length === 2);
-    const { body } = await get<TraceList>(`/api/traces?service=${SERVICE_NAMES.manual}`);
-    expect(body.traces).toMatchObject([{ traceId, service: 'client', services: ['client', SERVICE_NAMES.manual], rootName: 'client', scenario: 'GET /server_request' }]);
+    const { body } = await get<TraceList>(`/api/traces?service=${APPS.manual.serviceName}`);
+    expect(body.traces).toMatchObject([{ traceId, service: 'client', services: ['client', APPS.manual.serviceName], rootName: 'client', request: 'GET /server_request' }]);
     const compared = (await get<CompareView>('/api/compare')).body;
     expect(compared.columns.map((column) => column.trace?.traceId)).toEqual([traceId, undefined, undefined]);
-    expect(compared.columns[0].trace!.spans.map((span) => [span.path, span.name, span.resource?.['service.name']])).toEqual([
-      ['0', 'client', undefined], ['0.0', 'GET /server_request', SERVICE_NAMES.manual],
+    expect(compared.columns[0].trace!.spans.map((span) => [span.position, span.name, span.resource?.['service.name']])).toEqual([
+      ['0', 'client', undefined], ['0.0', 'GET /server_request', APPS.manual.serviceName],
     ]);
   });
 
@@ -121,21 +121,21 @@ describe('the JSON API', () => {
   });
 
   it('compares the three apps\' newest traces of one request, with a reason for each difference and a note for an app without one', async () => {
-    await sendTrace(SERVICE_NAMES.manual, { path: '/health' });
-    await sendTrace(SERVICE_NAMES.automatic, { path: '/health', child: 'request handler' });
-    await sendTrace(SERVICE_NAMES.manual);
+    await sendTrace(APPS.manual.serviceName, { path: '/health' });
+    await sendTrace(APPS.automatic.serviceName, { path: '/health', child: 'request handler' });
+    await sendTrace(APPS.manual.serviceName);
     await receiver.waitForSpans((spans) => spans.length === 4);
-    const { body } = await get<CompareView>('/api/compare?scenario=GET%20/health');
-    expect(body.scenarios).toEqual(['GET /health', 'GET /server_request']);
+    const { body } = await get<CompareView>('/api/compare?request=GET%20/health');
+    expect(body.requests).toEqual(['GET /health', 'GET /server_request']);
     expect(body.columns.map((c) => [c.app, c.trace?.spans.length, c.note])).toEqual([
       ['manual', 1, undefined], ['automatic', 2, undefined], ['programmatic', undefined, expect.stringContaining('ignoreIncomingRequestHook')],
     ]);
-    expect(body.rows.map((r) => [r.path, r.values, r.explanation === UNEXPLAINED])).toEqual([
-      ['resource["service.name"]', { manual: SERVICE_NAMES.manual, automatic: SERVICE_NAMES.automatic }, false],
+    expect(body.rows.map((r) => [r.where, r.values, r.explanation === UNEXPLAINED])).toEqual([
+      ['resource["service.name"]', { manual: APPS.manual.serviceName, automatic: APPS.automatic.serviceName }, false],
       ['spans[0.0]', { automatic: 'INTERNAL request handler' }, false],
     ]);
     expect(body.unexplained).toBe(UNEXPLAINED);
-    expect((await get<CompareView>('/api/compare')).body.scenario).toBe('GET /server_request');
+    expect((await get<CompareView>('/api/compare')).body.request).toBe('GET /server_request');
   });
 
   it('answers 400 for a bad limit or trace id, 404 for an unknown trace or path, 405 for anything but GET', async () => {
@@ -153,7 +153,7 @@ describe('the JSON API', () => {
 });
 
 describe('the page', () => {
-  it.each(['/', `/trace/${'a'.repeat(32)}`, '/compare?scenario=GET%20/x'])('%s is the one page, under a policy that runs no inline script', async (path) => {
+  it.each(['/', `/trace/${'a'.repeat(32)}`, '/compare?request=GET%20/x'])('%s is the one page, under a policy that runs no inline script', async (path) => {
     const response = await fetch(`${ui.url}${path}`);
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('<script type="module" src="/app.mjs">');
@@ -180,11 +180,5 @@ describe('the page', () => {
 describe('starting it', () => {
   it('says which port is taken', async () => {
     await expect(startTraceUi({ receiver, port: ui.port })).rejects.toThrow(`trace UI port ${ui.port} is already in use`);
-  });
-
-  it('reads TRACE_UI_PORT, 16686 without it, and names the variable in an error', () => {
-    expect(readTraceUiPort({})).toBe(16686);
-    expect(readTraceUiPort({ TRACE_UI_PORT: '9000' })).toBe(9000);
-    expect(() => readTraceUiPort({ TRACE_UI_PORT: 'ui' })).toThrow('TRACE_UI_PORT="ui" is not a port number (0-65535)');
   });
 });

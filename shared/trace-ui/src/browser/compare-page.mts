@@ -1,34 +1,35 @@
 // The compare page: one request, the three apps' traces side by side, the differences marked
 // with their numbers and listed with their reasons.
+import type { DifferenceLocation } from '@repo/trace-diff';
 import type { CompareColumn, CompareView } from '../compare-view.js';
 import { compareLink, el, load, show, time } from './page.mjs';
 
 export function drawCompare(redraw: () => void): Promise<void> {
-  const wanted = new URLSearchParams(location.search).get('scenario') ?? '';
-  return load<CompareView>(`/api/compare${wanted ? `?scenario=${encodeURIComponent(wanted)}` : ''}`, (compare) => {
-    const picker = el('select', { id: 'scenario', 'aria-label': 'Request' }, ...compare.scenarios.map((name) => el('option', { value: name }, name)));
-    if (compare.scenario) picker.value = compare.scenario;
+  const wanted = new URLSearchParams(location.search).get('request') ?? '';
+  return load<CompareView>(`/api/compare${wanted ? `?request=${encodeURIComponent(wanted)}` : ''}`, (compare) => {
+    const picker = el('select', { id: 'request', 'aria-label': 'Request' }, ...compare.requests.map((name) => el('option', { value: name }, name)));
+    if (compare.request) picker.value = compare.request;
     picker.onchange = () => {
       history.replaceState(null, '', compareLink(picker.value));
       redraw();
     };
     // The rows of the differences that each place belongs to, to mark it with their numbers.
     const marks = new Map<string, number[]>();
-    compare.rows.forEach((row, i) => marks.set(place(row.path), [...(marks.get(place(row.path)) ?? []), i + 1]));
+    compare.rows.forEach((row, i) => marks.set(place(row.location), [...(marks.get(place(row.location)) ?? []), i + 1]));
     const mark = (key: string) => marks.has(key) && el('sup', { class: 'diff-mark' }, marks.get(key)!.join(','));
     const differs = (...keys: string[]) => (keys.some((key) => marks.has(key)) ? 'differs' : '');
-    const spanPaths = [...new Set(compare.columns.flatMap((column) => column.trace?.spans.map((span) => span.path) ?? []))].sort(byTreeOrder);
+    const positions = [...new Set(compare.columns.flatMap((column) => column.trace?.spans.map((span) => span.position) ?? []))].sort(byTreeOrder);
 
-    const cell = (column: CompareColumn, spanPath: string) => {
+    const cell = (column: CompareColumn, position: string) => {
       if (!column.trace) return el('td', { class: 'untraced' }, column.note);
-      const span = column.trace.spans.find((candidate) => candidate.path === spanPath);
-      const at = (field: string) => `span ${spanPath} ${field}`;
-      if (!span) return el('td', { class: 'absent differs' }, 'no span here', mark(`span ${spanPath}`));
+      const span = column.trace.spans.find((candidate) => candidate.position === position);
+      const at = (field: string) => `span ${position} ${field}`;
+      if (!span) return el('td', { class: 'absent differs' }, 'no span here', mark(`span ${position}`));
       const head = ['name', 'kind', 'status', 'parent', 'traceState', 'links'].map(at);
-      return el('td', { class: differs(`span ${spanPath}`) },
+      return el('td', { class: differs(`span ${position}`) },
         el('div', { class: `span-head ${differs(...head)}` },
           el('span', { class: `kind kind-${span.kind}` }, span.kind), span.name, span.status.code === 'ERROR' && el('span', { class: 'mark' }, '✗'),
-          mark(`span ${spanPath}`), ...head.map(mark)),
+          mark(`span ${position}`), ...head.map(mark)),
         el('div', { class: `scope ${differs(at('scope'))}` }, `${span.scope.name}${span.scope.version ? ` ${span.scope.version}` : ''}`, mark(at('scope'))),
         // Where the trace passes to another service (client → app), that service.
         span.resource && el('div', { class: `service ${differs(at('resource'))}` }, `service: ${show(span.resource['service.name'] ?? '(none)')}`, mark(at('resource'))),
@@ -38,7 +39,7 @@ export function drawCompare(redraw: () => void): Promise<void> {
           el('div', { class: `events ${differs(at('events'))}` }, `events: ${span.events.map((event) => event.name).join(', ') || 'none'}`, mark(at('events'))),
       );
     };
-    const resourceKeys = [...new Set(compare.rows.map((row) => place(row.path)).filter((key) => key.startsWith('resource ')))];
+    const resourceKeys = [...new Set(compare.rows.map((row) => place(row.location)).filter((key) => key.startsWith('resource ')))];
     const grid = el('table', { class: 'compare' },
       el('thead', {}, el('tr', {}, el('th', {}, ''), ...compare.columns.map((column) =>
         el('th', {}, column.app, el('div', { class: 'quiet' }, column.service), column.trace && el('a', { href: `/trace/${column.trace.traceId}` }, time(column.trace.startTime)))))),
@@ -46,20 +47,20 @@ export function drawCompare(redraw: () => void): Promise<void> {
         el('tr', {}, el('th', {}, 'resource'), ...compare.columns.map((column) => el('td', { class: resourceKeys.length && column.trace ? 'differs' : '' },
           column.trace ? el('ul', { class: 'attributes' }, ...resourceKeys.map((key) => el('li', { class: 'differs' }, el('span', { class: 'key' }, key.slice('resource '.length)), ' ', show(column.trace!.resource[key.slice('resource '.length)]), mark(key))),
             el('li', { class: 'quiet' }, `${Object.keys(column.trace.resource).length - resourceKeys.length} more, the same in all`)) : column.note))),
-        ...spanPaths.map((spanPath) => el('tr', {}, el('th', {}, `span ${spanPath}`), ...compare.columns.map((column) => cell(column, spanPath))))),
+        ...positions.map((position) => el('tr', {}, el('th', {}, `span ${position}`), ...compare.columns.map((column) => cell(column, position))))),
     );
     const differences = compare.rows.length
       ? el('table', { class: 'differences' },
         el('thead', {}, el('tr', {}, ...['#', 'where', ...compare.columns.map((column) => column.app), 'why'].map((h) => el('th', {}, h)))),
         el('tbody', {}, ...compare.rows.map((row, i) => el('tr', { class: row.explanation === compare.unexplained ? 'unexplained' : '' },
-          el('td', {}, String(i + 1)), el('td', { class: 'path' }, row.path),
+          el('td', {}, String(i + 1)), el('td', { class: 'where' }, row.where),
           ...compare.columns.map((column) => el('td', {}, column.trace ? show(row.values[column.app]) : '(not traced)')),
           el('td', {}, row.explanation)))))
       : el('p', { class: 'hint' }, 'No differences.');
     return [
       el('div', { class: 'toolbar' }, el('h1', {}, 'Compare'), picker),
       el('p', { class: 'quiet' }, 'The newest trace of this request from each app, as diffTraces compares them: ids and times left out; ports, pids, hosts and paths replaced.'),
-      compare.scenario ? grid : el('p', { class: 'hint' }, 'No request traced by the three apps yet.'),
+      compare.request ? grid : el('p', { class: 'hint' }, 'No request traced by the three apps yet.'),
       el('h2', {}, `${compare.rows.length} difference${compare.rows.length === 1 ? '' : 's'}`),
       differences,
     ];
@@ -73,14 +74,10 @@ function byTreeOrder(a: string, b: string): number {
   return left.length - right.length;
 }
 
-// A difference's path (`spans[0].attributes["url.query"]`) as the place it marks (`span 0 attribute url.query`).
-function place(diffPath: string): string {
-  const resource = /^resource(?:\.(\w+)|\[("(?:[^"\\]|\\.)*")\])/.exec(diffPath);
-  if (resource) return `resource ${resource[1] ?? JSON.parse(resource[2])}`;
-  const span = /^spans\[([\d.]+)\](.*)$/.exec(diffPath);
-  if (!span) return diffPath;
-  const attribute = /^\.attributes(?:\.(\w+)|\[("(?:[^"\\]|\\.)*")\])/.exec(span[2]);
-  if (attribute) return `span ${span[1]} attribute ${attribute[1] ?? JSON.parse(attribute[2])}`;
-  const field = /^\.(\w+)/.exec(span[2]);
-  return field ? `span ${span[1]} ${field[1]}` : `span ${span[1]}`;
+// The place a difference marks: `resource service.name` (the trace's resource), `span 0.1` (a span
+// on one side only), `span 0 attribute url.query`, or `span 0 scope` (any other field).
+function place({ position, field, keys }: DifferenceLocation): string {
+  if (position === undefined) return `resource ${String(keys[0])}`;
+  if (field === undefined) return `span ${position}`;
+  return field === 'attributes' ? `span ${position} attribute ${String(keys[0])}` : `span ${position} ${field}`;
 }

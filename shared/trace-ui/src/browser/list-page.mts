@@ -18,7 +18,7 @@ export function drawList(redraw: () => void): Promise<void> {
         el('td', {}, el('a', { href: `/trace/${trace.traceId}` }, trace.rootName), trace.hasError && el('span', { class: 'mark', title: 'a span has status ERROR' }, '✗ error')),
         el('td', { class: 'number' }, String(trace.spanCount)),
         el('td', { class: 'number' }, duration(trace.durationMs)),
-        el('td', {}, trace.scenario && el('a', { href: compareLink(trace.scenario), class: 'quiet' }, 'compare')),
+        el('td', {}, trace.request && el('a', { href: compareLink(trace.request), class: 'quiet' }, 'compare')),
       ),
     );
     return [

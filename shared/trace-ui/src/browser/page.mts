@@ -35,8 +35,8 @@ export function table(rows: [string, string][]): HTMLElement {
   return el('table', { class: 'keyvalue' }, el('tbody', {}, ...rows.map(([key, value]) => el('tr', {}, el('th', {}, key), el('td', {}, value)))));
 }
 
-export function compareLink(scenario: string): string {
-  return `/compare?scenario=${encodeURIComponent(scenario)}`;
+export function compareLink(request: string): string {
+  return `/compare?request=${encodeURIComponent(request)}`;
 }
 
 export function show(value: unknown): string {

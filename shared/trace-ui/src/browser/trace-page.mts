@@ -37,7 +37,7 @@ export function drawTrace(traceId: string): Promise<void> {
     return [
       el('h1', {}, trace.rootName, trace.hasError && el('span', { class: 'mark' }, '✗ error')),
       el('p', { class: 'quiet' }, `${trace.services.join(' → ')} · ${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'} · ${duration(trace.durationMs)} · ${time(trace.startTime)} · trace ${trace.traceId}`,
-        trace.scenario && el('a', { href: compareLink(trace.scenario) }, ` · compare ${trace.scenario} across the three apps`)),
+        trace.request && el('a', { href: compareLink(trace.request) }, ` · compare ${trace.request} across the three apps`)),
       el('div', { class: 'waterfall' }, el('div', { class: 'span-row ticks' }, el('div', { class: 'label' }, 'span'), el('div', { class: 'track' }, ...ticks)), ...rows),
       trace.spans.length < trace.spanCount && el('p', { class: 'hint' }, `The first ${trace.spans.length} of ${trace.spanCount} spans are drawn.`),
       details,

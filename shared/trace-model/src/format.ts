@@ -1,4 +1,4 @@
-import type { AttributeValue, ReceivedSpan } from './otlp';
+import type { AttributeValue, ReceivedSpan } from './span';
 import { placeSpans, traceBounds } from './tree';
 
 // The attributes worth a glance in a tree; everything else is in receiver.spans().

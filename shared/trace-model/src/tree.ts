@@ -1,4 +1,4 @@
-import type { ReceivedSpan } from './otlp';
+import type { ReceivedSpan } from './span';
 
 /** A span at its place in its trace's tree. */
 export interface PlacedSpan {
