@@ -13,6 +13,7 @@ import {
   ATTR_URL_FULL,
 } from '@opentelemetry/semantic-conventions';
 import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
+import { parsePort } from '@repo/server-lifecycle';
 import { readTelemetryConfig, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry-config';
 import { parseArgs } from 'node:util';
 
@@ -26,8 +27,9 @@ try {
   const apps = values.app === 'all' ? [...APP_NAMES] : APP_NAMES.filter((name) => name === values.app);
   if (apps.length === 0) throw new Error(`--app "${values.app}" is not one of ${APP_NAMES.join(', ')}, all`);
   if (values.port !== undefined && apps.length > 1) throw new Error('--port goes with one --app');
+  const port = values.port === undefined ? undefined : parsePort(values.port, '--port');
   targets = apps.map((app) => {
-    const url = new URL(`http://localhost:${values.port ?? APPS[app].defaultPort}/server_request`);
+    const url = new URL(`http://localhost:${port ?? APPS[app].defaultPort}/server_request`);
     url.searchParams.set('param', positionals[0]);
     return { app, url };
   });

@@ -50,6 +50,7 @@ describe('npm run client', () => {
     [['x', '--app', 'nginx'], 'client: --app "nginx" is not one of manual, automatic, programmatic, all'],
     [[], 'client: usage: npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]'],
     [['x', '--port', '8081'], 'client: --port goes with one --app'],
+    [['x', '--app', 'manual', '--port', 'eighty'], 'client: --port="eighty" is not a port number (0-65535)'],
   ])('refuses %j in one line, exits 2, sends nothing', async (args, message) => {
     const run = await runClient(args);
     expect(run).toEqual({ code: 2, output: `${message}\n` });

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { startBenchReceiver } from './bench-receiver.ts';
 import { cpuSeconds, peakRssMb, pinSelf } from './process-stats.ts';
 import { measureReceiver } from './receiver-throughput.ts';
+import { measureSdkFloor } from './sdk-floor.ts';
 import { breakdownVariants, mainVariants, type Variant } from './variants.ts';
 
 let config: ReturnType<typeof readConfig>;
@@ -83,6 +84,14 @@ if (breakdown) {
     }));
 }
 
+let floor: Awaited<ReturnType<typeof measureSdkFloor>> | undefined;
+if (breakdown) {
+  console.log('\nbench: the floor, the SDK alone in this process, no HTTP: 200,000 SERVER spans with 13 attributes');
+  floor = await measureSdkFloor();
+  printTable(['CPU µs per span', 'created, ended, queued (exporter drops)', 'serialized to OTLP protobuf', 'both'],
+    [['', floor.recordAndQueueUs.toFixed(1), floor.serializeUs.toFixed(1), (floor.recordAndQueueUs + floor.serializeUs).toFixed(1)]]);
+}
+
 let ingest: Awaited<ReturnType<typeof measureReceiver>> | undefined;
 if (!breakdown) {
   console.log(`\nbench: the embedded receiver, decoding, fed batches of 512 spans over OTLP/gRPC for ${duration} s`);
@@ -91,7 +100,7 @@ if (!breakdown) {
 }
 
 if (config.json) {
-  writeFileSync(config.json, `${JSON.stringify({ args: { duration, connections, rate, rounds, warmup, breakdown, formats }, runs, medians, receiver: ingest }, null, 2)}\n`);
+  writeFileSync(config.json, `${JSON.stringify({ args: { duration, connections, rate, rounds, warmup, breakdown, formats }, runs, medians, receiver: ingest, floor }, null, 2)}\n`);
   console.log(`\nbench: figures written to ${config.json}`);
 }
 

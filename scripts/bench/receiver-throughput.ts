@@ -1,9 +1,8 @@
 // How many spans per second the embedded receiver decodes and keeps, fed over OTLP/gRPC in
 // batches of 512 (the batch processor's default) by the real exporter, 4 exports at a time.
-import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startBenchReceiver } from './bench-receiver.ts';
+import { makeBatch } from './server-spans.ts';
 
 export async function measureReceiver(seconds: number) {
   const receiver = await startBenchReceiver();
@@ -27,23 +26,4 @@ export async function measureReceiver(seconds: number) {
   await exporter.shutdown();
   receiver.close();
   return { spansPerSecond: (spans - batch.length) / elapsed, exports, peakRssMb: peakRssBytes / 1024 / 1024 };
-}
-
-/** Spans shaped like the apps' SERVER spans. */
-function makeBatch(size: number): ReadableSpan[] {
-  const memory = new InMemorySpanExporter();
-  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: memory })] });
-  const tracer = provider.getTracer('bench');
-  for (let i = 0; i < size; i++) {
-    tracer.startSpan('GET /server_request', {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': 'GET', 'url.scheme': 'http', 'url.path': '/server_request', 'url.query': `param=${i}`,
-        'server.address': 'localhost', 'server.port': 8081, 'client.address': '::1', 'network.peer.address': '::1',
-        'network.peer.port': 50000 + i, 'network.protocol.version': '1.1', 'user_agent.original': 'autocannon',
-        'http.response.status_code': 200, 'http.route': '/server_request',
-      },
-    }).end();
-  }
-  return memory.getFinishedSpans();
 }
