@@ -70,18 +70,38 @@ afterAll(async () => {
   if (demo?.exitCode === null) {
     const exited = new Promise((resolve) => demo.once('exit', resolve));
     process.kill(-demo.pid!, 'SIGINT');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
-    if (demo.exitCode === null) process.kill(-demo.pid!, 'SIGKILL');
+    // Ctrl-C, and SIGKILL to the whole group if it has not ended 15 s later.
+    const killer = setTimeout(() => process.kill(-demo.pid!, 'SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(killer);
   }
 });
 
-async function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (demo.exitCode !== null) throw new Error(`the demo exited (${demo.exitCode}) before ${what}:\n${demoOutput}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${demoOutput}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Resolves once `done` holds for the demo's output, checked as each piece of it arrives. */
+function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!done()) return;
+      finish();
+      resolve();
+    };
+    const exited = () => {
+      finish();
+      reject(new Error(`the demo exited (${demo.exitCode}) before ${what}:\n${demoOutput}`));
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`timed out waiting for ${what}:\n${demoOutput}`));
+    }, timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      demo.stdout!.off('data', check);
+      demo.off('exit', exited);
+    };
+    demo.stdout!.on('data', check);
+    demo.once('exit', exited);
+    check();
+  });
 }
 
 /**
