@@ -76,47 +76,43 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
 
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      killAll();
-      reject(new Error(`${name} did not start within ${options.timeoutMs ?? 20_000} ms. Output:\n${output}`));
-    }, options.timeoutMs ?? 20_000);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited (${signal ?? code}) before listening. Output:\n${output}`));
-    });
-    const onData = () => {
-      const match = /listening on http:\/\/localhost:(\d+) \(pid (\d+)\)/.exec(output);
+  /** Resolves with the first match of `pattern` in the output as soon as it is there. */
+  const waitForOutput = (pattern: RegExp, timeoutMs = 10_000) => new Promise<RegExpExecArray>((found, fail) => {
+    const check = () => {
+      const match = pattern.exec(output);
       if (!match) return;
+      done();
+      found(match);
+    };
+    const timer = setTimeout(() => {
+      done();
+      fail(new Error(`${name} printed nothing matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`));
+    }, timeoutMs);
+    const done = () => {
       clearTimeout(timer);
-      child.stdout.off('data', onData);
+      outputWaiters.delete(check);
+    };
+    outputWaiters.add(check);
+    check();
+  });
+
+  // Ready once it prints its "listening on" line (runServer's), within timeoutMs; failed if it exits first.
+  const listening = Promise.race([
+    waitForOutput(/listening on http:\/\/localhost:(\d+) \(pid (\d+)\)/, options.timeoutMs ?? 20_000),
+    exited.then(({ code, signal }) => Promise.reject(new Error(`${name} exited (${signal ?? code}) before listening. Output:\n${output}`))),
+  ]);
+  return listening.then(
+    (match): AppProcess => {
       const port = Number(match[1]);
       const pid = Number(match[2]);
-      resolve({
+      return {
         name,
         format,
         pid,
         port,
         url: `http://localhost:${port}`,
         output: () => output,
-        waitForOutput: (pattern, timeoutMs = 10_000) => new Promise((found, fail) => {
-          const check = () => {
-            const match = pattern.exec(output);
-            if (!match) return;
-            done();
-            found(match);
-          };
-          const timer = setTimeout(() => {
-            done();
-            fail(new Error(`${name} printed nothing matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`));
-          }, timeoutMs);
-          const done = () => {
-            clearTimeout(timer);
-            outputWaiters.delete(check);
-          };
-          outputWaiters.add(check);
-          check();
-        }),
+        waitForOutput,
         async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
           const started = Date.now();
           const killer = setTimeout(killAll, timeoutMs);
@@ -132,10 +128,13 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
           clearTimeout(killer);
           return { ...result, ms: Date.now() - started };
         },
-      });
-    };
-    child.stdout.on('data', onData);
-  });
+      };
+    },
+    (error: Error) => {
+      killAll();
+      throw error;
+    },
+  );
 }
 
 /**
