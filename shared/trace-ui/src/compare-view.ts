@@ -2,7 +2,7 @@
 import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
 import type { ReceivedSpan } from '@repo/trace-model';
 import { compareTraces, explainUntraced, normalizeTrace, UNEXPLAINED, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
-import { servedRequest, summarize, type TraceSummary } from './views';
+import { summarize, type TraceSummary } from './views';
 
 export interface CompareColumn {
   app: AppName;
@@ -35,10 +35,9 @@ export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: str
   const services = new Set(APP_NAMES.map((name) => APPS[name].serviceName));
   for (const spans of traces.values()) {
     // Keyed by the app that served the request, whether it came straight or through the client.
-    const served = servedRequest(spans);
-    if (!served || !services.has(served.service)) continue;
     const summary = summarize(spans);
-    const key = `${served.service} ${served.request}`;
+    if (!summary.servedBy || !services.has(summary.servedBy)) continue;
+    const key = `${summary.servedBy} ${summary.request}`;
     if ((newest.get(key)?.summary.startTime ?? -Infinity) < summary.startTime) newest.set(key, { spans, summary });
   }
   const requests = [...new Set([...newest.values()].map(({ summary }) => summary.request!))].sort();

@@ -17,6 +17,8 @@ export interface TraceSummary {
   hasError: boolean;
   /** The request the trace's first SERVER span served, `GET /server_request`; the compare page groups by it. */
   request?: string;
+  /** The service of that SERVER span: the app that served the request, straight or through the client. */
+  servedBy?: string;
 }
 
 export interface TraceList {
@@ -76,7 +78,7 @@ export function summarize(spans: ReceivedSpan[]): TraceSummary {
   const placed = placeSpans(spans).map(({ span }) => span);
   const root = placed[0];
   const { start, end } = traceBounds(spans);
-  const served = servedRequest(spans);
+  const served = servedRequest(placed);
   return {
     traceId: root.traceId,
     service: serviceOf(root),
@@ -86,19 +88,19 @@ export function summarize(spans: ReceivedSpan[]): TraceSummary {
     durationMs: millis(end - start),
     startTime: millis(start),
     hasError: spans.some((span) => span.status.code === 'ERROR'),
-    ...(served ? { request: served.request } : {}),
+    ...served,
   };
 }
 
 /**
- * The request that the first SERVER span (in tree order) served, and the service that served it:
- * the root of a request sent straight to an app, or under the client's spans.
+ * The request that the first SERVER span in tree order served (the root of a request sent
+ * straight to an app, or under the client's spans), and the service that served it.
  */
-export function servedRequest(spans: ReceivedSpan[]): { request: string; service: string } | undefined {
-  const server = placeSpans(spans).find(({ span }) => span.kind === 'SERVER')?.span;
+function servedRequest(placed: ReceivedSpan[]): { request: string; servedBy: string } | undefined {
+  const server = placed.find((span) => span.kind === 'SERVER');
   const method = server?.attributes['http.request.method'];
   const path = server?.attributes['url.path'];
-  return typeof method === 'string' && typeof path === 'string' ? { request: `${method} ${path}`, service: serviceOf(server!) } : undefined;
+  return typeof method === 'string' && typeof path === 'string' ? { request: `${method} ${path}`, servedBy: serviceOf(server!) } : undefined;
 }
 
 export function traceDetail(spans: ReceivedSpan[]): TraceDetail {
