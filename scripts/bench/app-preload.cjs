@@ -1,6 +1,6 @@
 // Preloaded into every app the benchmark starts (NODE_OPTIONS=--require, before the app's own
 // preload), baseline included, so that all variants carry the same small extra.
-// 1. On SIGUSR2 it prints the event loop's utilisation since the previous SIGUSR2.
+// 1. On SIGUSR2 it prints the event loop's utilisation since the previous SIGUSR2, numbered.
 // 2. With BENCH_STAGE (`npm run bench -- --breakdown`) it switches off one stage of the span
 //    pipeline by patching the SDK's classes, the same way in all three apps, so that their own
 //    code stays as users run it. CommonJS builds only: an ES module app loads the SDK's .mjs
@@ -8,9 +8,10 @@
 const { performance } = require('node:perf_hooks');
 
 let last = performance.eventLoopUtilization();
+let asked = 0;
 process.on('SIGUSR2', () => {
   const now = performance.eventLoopUtilization();
-  process.stderr.write(`bench-probe elu=${performance.eventLoopUtilization(now, last).utilization}\n`);
+  process.stderr.write(`bench-probe ${++asked} elu=${performance.eventLoopUtilization(now, last).utilization}\n`);
   last = now;
 });
 

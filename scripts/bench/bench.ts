@@ -5,7 +5,7 @@
 // CPU time per request at a fixed rate first, then requests/s at saturation.
 // `npm run bench -- --breakdown`: where those microseconds go, one stage of the pipeline at a time.
 import { type AppName, type ModuleFormat } from '@repo/app-catalogue';
-import { startApp } from '@repo/app-process';
+import { startApp, type AppProcess } from '@repo/app-process';
 import autocannon from 'autocannon';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -123,11 +123,11 @@ async function measure(variant: Variant): Promise<Run> {
     const startupMs = performance.now() - started;
 
     const warm = await autocannon({ url, connections, duration: warmup });
-    await eventLoopUtilization(app);
+    await eventLoopUtilization(app, 1);
     const cpuBefore = cpuSeconds(app.pid);
     const fixed = await autocannon({ url, connections, duration, overallRate: rate });
     const cpu = cpuSeconds(app.pid) - cpuBefore;
-    const elu = await eventLoopUtilization(app);
+    const elu = await eventLoopUtilization(app, 2);
     const max = breakdown ? undefined : await autocannon({ url, connections, duration });
     const rss = peakRssMb(app.pid);
     const exit = await app.stop('SIGTERM'); // flushes the spans still queued
@@ -154,16 +154,11 @@ async function measure(variant: Variant): Promise<Run> {
   }
 }
 
-/** Asks the app's preloaded probe for its event loop utilisation since the last ask. */
-async function eventLoopUtilization(app: Awaited<ReturnType<typeof startApp>>): Promise<number> {
-  const lines = () => [...app.output().matchAll(/^bench-probe elu=([\d.]+)$/gm)];
-  const before = lines().length;
+/** Asks the app's preloaded probe for its event loop utilisation since the last ask (the n-th ask). */
+async function eventLoopUtilization(app: AppProcess, n: number): Promise<number> {
   process.kill(app.pid, 'SIGUSR2');
-  for (const deadline = Date.now() + 5000; lines().length === before;) {
-    if (Date.now() > deadline) throw new Error(`no answer from the bench probe in ${app.name}:\n${app.output().slice(-2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return Number(lines().at(-1)![1]);
+  const [, utilization] = await app.waitForOutput(new RegExp(`^bench-probe ${n} elu=([\\d.]+)$`, 'm'), 5000);
+  return Number(utilization);
 }
 
 function spansCell(variant: Variant, m: Run): string {
