@@ -7,7 +7,6 @@ export const repoRoot = path.resolve(__dirname, '../../..');
 
 export interface AppProcess {
   readonly name: AppName;
-  readonly format: ModuleFormat;
   /** The app's own process (npm's child). */
   readonly pid: number;
   /** The port it listens on, read from its "listening on" line. */
@@ -46,8 +45,7 @@ export interface StartAppOptions {
  * `exec`s node, so npm's child is the app itself; stop() signals it directly.
  */
 export function startApp(name: AppName, options: StartAppOptions = {}): Promise<AppProcess> {
-  const format = options.format ?? 'cjs';
-  const npm = ['npm', 'run', startScript(format, options.variant), '--silent', '--workspace', APPS[name].directory];
+  const npm = ['npm', 'run', startScript(options.format ?? 'cjs', options.variant), '--silent', '--workspace', APPS[name].directory];
   const command = options.cpuList === undefined ? npm : ['taskset', '-c', options.cpuList, ...npm];
   const child = spawn(command[0], command.slice(1), {
     cwd: repoRoot,
@@ -107,7 +105,6 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
       const pid = Number(match[2]);
       return {
         name,
-        format,
         pid,
         port,
         url: `http://localhost:${port}`,

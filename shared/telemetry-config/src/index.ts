@@ -11,7 +11,7 @@ import {
 } from '@opentelemetry/sdk-trace';
 import { OutageReportingExporter } from './export-problems';
 
-export { conciseDiagLogger, OutageReportingExporter, ReportedExportError, useConciseDiagnostics } from './export-problems';
+export { OutageReportingExporter, ReportedExportError, useConciseDiagnostics } from './export-problems';
 
 // Why this package reads some OTEL_* variables itself: NodeSDK builds its span processors from
 // the environment only when it is given none, and then its exporter cannot be wrapped to report
