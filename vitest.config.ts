@@ -6,7 +6,7 @@ export default defineConfig({
     globalSetup: ['test/leftover-processes.ts'],
     projects: [
       // Fast tests of one package each, against its source.
-      { test: { name: 'unit', include: ['shared/*/test/**/*.test.ts'] } },
+      { test: { name: 'unit', include: ['shared/*/*/test/**/*.test.ts'] } },
       // The real apps as child processes, exporting over OTLP/gRPC to a real receiver.
       { test: { name: 'e2e', include: ['test/*.test.ts'], exclude: ['test/bench.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
       // A short run of the benchmark, after the others and alone: CPU time per request is only

@@ -14,7 +14,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
-import { readTelemetryConfig, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry-config';
+import { readTelemetryConfig, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
 import { parseArgs } from 'node:util';
 
 const ANSWER_TIMEOUT_MS = 10_000;

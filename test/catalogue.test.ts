@@ -2,7 +2,7 @@
 // @repo/app-catalogue. This holds the two together, as test/routes.test.ts holds the routes.
 import { APP_NAMES, APPS, MODULE_FORMATS, startScript } from '@repo/app-catalogue';
 import { repoRoot } from '@repo/app-process';
-import { readTelemetryConfig } from '@repo/telemetry-config';
+import { readTelemetryConfig } from '@repo/telemetry';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

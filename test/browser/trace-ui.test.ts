@@ -23,7 +23,7 @@ const APP_URLS = { manual: 'http://localhost:8081', automatic: 'http://localhost
 const HOSTILE_NAME = '<img src=x onerror="window.__injected = true">';
 const HOSTILE_VALUE = '<b>bold</b><script>window.__injected = true</script>';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(repoRoot, 'shared/trace-ui/screenshots') : mkdtempSync(path.join(tmpdir(), 'trace-ui-'));
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(repoRoot, 'shared/lab/trace-ui/screenshots') : mkdtempSync(path.join(tmpdir(), 'trace-ui-'));
 
 let demo: ChildProcess;
 let demoOutput = '';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 /** The repository root, where `npm start --workspace apps/<name>` runs. */
-export const repoRoot = path.resolve(__dirname, '../../..');
+export const repoRoot = path.resolve(__dirname, '../../../..');
 
 export interface AppProcess {
   readonly name: AppName;

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Each app's build, run in the app's folder by its package.json:
+#   app-build.sh build       `npm run build`: src/ to dist/cjs (CommonJS) and dist/esm (ES modules)
+#   app-build.sh check cjs   before each start script: one line saying what to run when the
+#                            build, or a package it needs, is missing, rather than Node's stack trace
+# Hints name the command to run from the repository root, where npm workspaces and turbo live.
+app="apps/$(basename "$PWD")"
+root=$(cd ../.. && pwd)
+
+# The @repo/ packages this app imports, each of which must be built before the app is.
+missing_packages() {
+  for dep in $(sed -n 's/^ *"\(@repo\/[^"]*\)".*/\1/p' package.json); do
+    [ -f "$root/node_modules/$dep/dist/index.js" ] || echo "$dep"
+  done
+}
+
+refuse() {
+  echo "$app: $1; from the repository root ($root) run: $2" >&2
+  exit 1
+}
+
+[ -d "$root/node_modules/express" ] || refuse "nothing is installed" "npm ci"
+case "$1" in
+  build)
+    missing=$(missing_packages)
+    [ -z "$missing" ] || refuse "$(echo $missing) not built" "npm run build"
+    rm -rf dist
+    tsc -p tsconfig.json || exit 1
+    tsc -p tsconfig.json --module esnext --moduleResolution bundler --outDir dist/esm || { rm -rf dist; exit 1; }
+    # Node takes a folder's module format from the nearest package.json: this one says ES modules.
+    echo '{ "type": "module" }' > dist/esm/package.json
+    ;;
+  check)
+    format=$([ "$2" = esm ] && echo "ES module" || echo "CommonJS")
+    [ -f "dist/$2/main.js" ] || refuse "no $format build (dist/$2/main.js is missing)" "npm run build"
+    missing=$(missing_packages)
+    [ -z "$missing" ] || refuse "$(echo $missing) not built" "npm run build"
+    ;;
+  *)
+    echo "usage: app-build.sh build | check cjs|esm" >&2
+    exit 2
+    ;;
+esac
