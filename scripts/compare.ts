@@ -1,10 +1,11 @@
 // `npm run compare [-- <target>] [--esm]`: one request to each app (to its ES module build with
 // --esm), their traces side by side, and every difference that remains after normalizeTrace.
 // Fits a 100-column terminal.
-import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
+import { APP_NAMES, type AppName, APPS, explainDifference } from '@repo/app-catalogue';
 import { withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import { compareTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
+import { showValue } from '@repo/trace-model';
 import { parseArgs } from 'node:util';
 
 let args: ReturnType<typeof readArgs>;
@@ -39,12 +40,13 @@ for (let row = 0; row < Math.max(...trees.map((lines) => lines.length)); row++) 
   console.log(trees.map((lines) => fit(lines[row] ?? '', COLUMN)).join('  ').trimEnd());
 }
 
-const rows = compareTraces(traces);
+const urlPath = new URL(target, 'http://localhost').pathname;
+const rows = compareTraces(traces, (difference) => explainDifference({ ...difference, urlPath }));
 console.log(`\n${rows.length} difference${rows.length === 1 ? '' : 's'} after normalizeTrace (ids, times, ports, pids, hosts, paths replaced):\n`);
 console.log(`${fit('where', 28)}${fit('app', 14)}value`);
 for (const { where, values, explanation } of rows) {
   APP_NAMES.forEach((name, i) => {
-    const value = traces[name] ? show(values[name]) : '(not traced)';
+    const value = traces[name] ? showValue(values[name]) : '(not traced)';
     console.log(`${fit(i === 0 ? where : '', 28)}${fit(name, 14)}${fit(value, 58).trimEnd()}`);
   });
   console.log(wrap(`why: ${explanation}`, 28, 100));
@@ -70,11 +72,6 @@ function wrap(text: string, indent: number, width: number): string {
     lines[lines.length - 1] += `${lines.at(-1) ? ' ' : ''}${word}`;
   }
   return lines.map((line) => ' '.repeat(indent) + line).join('\n');
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return '(absent)';
-  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 function fit(text: string, width: number): string {

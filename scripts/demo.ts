@@ -1,11 +1,12 @@
 // `npm run demo [-- --esm]`: the receiver and the three apps side by side (their ES module
 // builds with --esm), the original's three requests, then everything keeps running for more
 // requests until Ctrl-C.
-import { APP_NAMES, type AppName, APPS, type ModuleFormat, readTraceUiPort, startScript, TOOL_PORTS } from '@repo/app-catalogue';
+import { APP_NAMES, type AppName, APPS, type ModuleFormat, startScript, TOOL_PORTS } from '@repo/app-catalogue';
 import concurrently from 'concurrently';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
+import { readTraceUiPort } from './trace-ui-port.ts';
 
 // The receiver reads TRACE_UI_PORT the same way.
 let uiPort: number;

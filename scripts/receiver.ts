@@ -1,12 +1,13 @@
 // `npm run receiver [-- --grpc-port 4317 --http-port 4318 --ui-port 16686 --host localhost]`:
 // the embedded OTLP receiver, printing each trace as a tree once it is complete, and its web UI
 // (TRACE_UI_PORT also sets the UI's port). Ctrl-C stops it.
-import { readTraceUiPort, TOOL_PORTS } from '@repo/app-catalogue';
+import { TOOL_PORTS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
 import { startReceiver } from '@repo/otlp-receiver';
 import { formatTrace } from '@repo/trace-model';
 import { startTraceUi } from '@repo/trace-ui';
 import { parseArgs } from 'node:util';
+import { readTraceUiPort } from './trace-ui-port.ts';
 
 const TRACE_IDLE_MS = 6000;
 

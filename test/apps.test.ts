@@ -7,6 +7,7 @@ import type { ReceivedSpan } from '@repo/trace-model';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppForTest } from './app-fixture.ts';
+import { inBatches } from './http-requests.ts';
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -47,7 +48,7 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     });
   });
 
-  it.each(MODULE_FORMATS)('built as %s: on SIGTERM after a burst of 300 requests, exports all 300 SERVER spans and exits 0 within 10 s', async (format) => {
+  it.each(MODULE_FORMATS)('built as %s: on SIGTERM after a burst of 300 requests, exports all 300 SERVER spans and exits 0 before its 10 s deadline', async (format) => {
     const burst = await startAppForTest(name, { format, env: exportEnv() });
     const param = `${name}-${format}-burst`;
     const statuses = await inBatches(300, 50, () => fetch(`${burst.url}/server_request?param=${param}`).then((r) => r.status))
@@ -58,7 +59,8 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     const exit = await burst.stop('SIGTERM');
 
     expect(statuses.every((status) => status === 200)).toBe(true);
-    expect({ code: exit.code, within10s: exit.ms < 10_000 }).toEqual({ code: 0, within10s: true });
+    // Exit code 0: it stopped before its own 10 s deadline, past which it exits with 1.
+    expect(exit.code).toBe(0);
     expect(serverSpans(receiver.spans(), APPS[name].serviceName, param)).toHaveLength(300);
   });
 
@@ -99,11 +101,3 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     }
   });
 });
-
-async function inBatches<T>(count: number, concurrency: number, request: () => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  for (let sent = 0; sent < count; sent += concurrency) {
-    results.push(...(await Promise.all(Array.from({ length: Math.min(concurrency, count - sent) }, request))));
-  }
-  return results;
-}

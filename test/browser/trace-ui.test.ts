@@ -8,7 +8,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { APP_NAMES, APPS } from '@repo/app-catalogue';
 import { repoRoot } from '@repo/app-process';
-import { explainDifference, UNEXPLAINED } from '@repo/trace-diff';
+import { explainDifference, UNEXPLAINED } from '@repo/app-catalogue';
 import { startReceiver } from '@repo/otlp-receiver';
 import { startTraceUi, type CompareView } from '@repo/trace-ui';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -214,7 +214,7 @@ describe('the compare page', () => {
     ]);
     // Each reason on the page is explainDifference's for that row's location, as the API gives it.
     const api = (await (await fetch(`${UI}/api/compare?request=${encodeURIComponent('GET /server_request')}`)).json()) as CompareView;
-    expect(differences.map((cells) => cells[5])).toEqual(api.rows.map((row) => explainDifference(row.location)));
+    expect(differences.map((cells) => cells[5])).toEqual(api.rows.map((row) => explainDifference({ ...row, urlPath: '/server_request' })));
     expect(differences.at(-1)!.slice(2, 5)).toEqual(['(absent)', 'INTERNAL request handler', 'INTERNAL request handler']);
     expect(await page.locator('table.differences tr.unexplained').count()).toBe(0);
     expect(await page.locator('table.compare .service.differs').allTextContents()).toEqual(APP_NAMES.map((name) => APPS[name].serviceName).map((service) => `service: ${service}4`));

@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler } from 'express';
-import { recordError, traceRequests } from './server-span.js';
+import { forgetUnansweredRoute, recordError, traceRequests } from './server-span.js';
 
 // The routes of the Python original (server_*.py), plus /health and /error for the tests.
 // Each app carries its own copy; test/routes.test.ts keeps the copies identical.
@@ -20,6 +20,17 @@ export function createApp(): express.Express {
     throw new Error('a handler failed');
   });
 
+  // A router mounted on a prefix: its route is /api/items/:id. A handler may also pass a request
+  // on (next) or fail, and the route it reports must stay right in both cases.
+  const api = express.Router();
+  api.get('/items/:id', (req, res, next) => {
+    if (req.params.id === 'broken') throw new Error('an item failed');
+    if (!/^\d+$/.test(req.params.id)) return next(); // not an item id: the 404 below answers
+    res.send(`item ${req.params.id}`);
+  });
+  app.use('/api', api);
+
+  app.use(forgetUnansweredRoute);
   app.use((_req, res) => {
     res.status(404).send('not found');
   });

@@ -1,6 +1,6 @@
-// The SERVER span's request attributes (HTTP semantic conventions, stable), read the way
-// instrumentation-http 0.300 reads them, so that the three apps report the same values: the
-// equivalence suite holds them to it, behind proxies and for odd Host headers too.
+// The SERVER span's request attributes as the HTTP semantic conventions (stable) define them: the
+// part of the manual approach to copy into a service. Behind a proxy, the client and the server
+// are the ones the proxy names (Forwarded, else X-Forwarded-*), not the socket's ends.
 import type { Attributes } from '@opentelemetry/api';
 import {
   ATTR_CLIENT_ADDRESS,
@@ -16,58 +16,49 @@ import {
   ATTR_URL_SCHEME,
   ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
-// The RFC 7239 parser that instrumentation-http uses (quoted values, several hops).
+// An RFC 7239 parser: quoted values, several hops.
 import parseForwarded from 'forwarded-parse';
 import type { IncomingMessage } from 'node:http';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY']);
-// The semantic conventions ask for these query values to be redacted; it is the list that
-// instrumentation-http uses by default.
+// Query values the conventions ask to redact; the list instrumentation-http uses by default.
 const SENSITIVE_QUERY_KEYS = ['sig', 'Signature', 'AWSAccessKeyId', 'X-Goog-Signature', 'X-Amz-Signature', 'X-Amz-Credential', 'X-Amz-Security-Token'];
-// Like instrumentation-http, the scheme is the one this server speaks, even when a proxy in
-// front says the client used https (Forwarded proto, X-Forwarded-Proto).
-const SCHEME = 'http';
 
 export function requestAttributes(req: IncomingMessage): Attributes {
   const method = KNOWN_METHODS.has(req.method ?? '') ? req.method! : '_OTHER';
-  const server = serverAddress(req);
-  const url = requestUrl(req);
+  const scheme = clientScheme(req);
+  const server = serverAddress(req, scheme);
+  const target = requestTarget(req);
   const attributes: Attributes = {
     [ATTR_HTTP_REQUEST_METHOD]: method,
-    [ATTR_URL_SCHEME]: SCHEME,
-    [ATTR_SERVER_ADDRESS]: server?.host,
+    [ATTR_URL_SCHEME]: scheme,
     [ATTR_CLIENT_ADDRESS]: clientAddress(req),
     [ATTR_NETWORK_PEER_ADDRESS]: req.socket.remoteAddress,
     [ATTR_NETWORK_PEER_PORT]: req.socket.remotePort,
     [ATTR_NETWORK_PROTOCOL_VERSION]: req.httpVersion,
     [ATTR_USER_AGENT_ORIGINAL]: req.headers['user-agent'],
   };
-  if (url) attributes[ATTR_URL_PATH] = url.pathname;
-  if (url?.search) attributes[ATTR_URL_QUERY] = redactQuery(url.searchParams);
-  if (server?.port !== undefined) attributes[ATTR_SERVER_PORT] = Number(server.port);
   if (method !== req.method) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = req.method;
+  if (server) attributes[ATTR_SERVER_ADDRESS] = server.host;
+  if (server?.port !== undefined) attributes[ATTR_SERVER_PORT] = Number(server.port);
+  if (target) attributes[ATTR_URL_PATH] = target.pathname;
+  if (target?.search) attributes[ATTR_URL_QUERY] = redactQuery(target.searchParams);
   return attributes;
 }
 
-/** The request's URL against its Host; none when the Host header cannot make one. */
-function requestUrl(req: IncomingMessage): URL | undefined {
-  try {
-    return new URL(req.url ?? '/', `${SCHEME}://${req.headers.host || 'localhost'}`);
-  } catch {
-    return undefined; // a malformed Host header: no url.path or url.query, as in instrumentation-http
-  }
+/** url.scheme: the client's, as a proxy reports it (Forwarded proto, X-Forwarded-Proto), else this server's. */
+function clientScheme(req: IncomingMessage): string {
+  return forwardedEntries(req).find((entry) => entry.proto)?.proto ?? first(req.headers['x-forwarded-proto']) ?? 'http';
 }
 
-/**
- * server.address and server.port as the client addressed them: the first Forwarded entry with a
- * host (its proto gives a missing port), else X-Forwarded-Host (with X-Forwarded-Proto), else Host.
- */
-function serverAddress(req: IncomingMessage): { host: string; port?: string } | undefined {
+/** server.address and server.port as the client addressed them: Forwarded host, X-Forwarded-Host, Host. */
+function serverAddress(req: IncomingMessage, scheme: string): HostAndPort | undefined {
   const forwarded = forwardedEntries(req).find((entry) => entry.host);
-  if (forwarded) return splitHost(forwarded.host, forwarded.proto);
+  if (forwarded) return splitHost(forwarded.host, forwarded.proto ?? scheme);
   const xForwardedHost = first(req.headers['x-forwarded-host']);
-  if (xForwardedHost !== undefined) return splitHost(xForwardedHost, first(req.headers['x-forwarded-proto']));
-  return req.headers.host ? splitHost(req.headers.host, SCHEME) : undefined;
+  // The first hop is the host the client asked for.
+  if (xForwardedHost) return splitHost(xForwardedHost.split(',')[0].trim(), scheme);
+  return req.headers.host ? splitHost(req.headers.host, scheme) : undefined;
 }
 
 /** client.address: the first Forwarded `for`, else the first X-Forwarded-For hop, else the peer. */
@@ -79,19 +70,31 @@ function clientAddress(req: IncomingMessage): string | undefined {
   return req.socket.remoteAddress;
 }
 
-function forwardedEntries(req: IncomingMessage): Record<string, string>[] {
+/** url.path and url.query come from the request target, whatever the Host header says. */
+function requestTarget(req: IncomingMessage): URL | undefined {
   try {
-    return req.headers.forwarded ? parseForwarded(req.headers.forwarded) : [];
+    return new URL(req.url ?? '/', 'http://localhost');
   } catch {
-    return []; // a malformed Forwarded header is ignored, and X-Forwarded-* are read instead
+    return undefined; // not a path (`//`): no url.path or url.query
   }
 }
 
-/**
- * `host[:port]` split on its colons, as instrumentation-http does (no URL parsing: the name keeps
- * its case); a missing port is the scheme's default, and none for an unknown scheme.
- */
-function splitHost(header: string, scheme?: string): { host: string; port?: string } {
+/** The Forwarded header's entries, one per proxy; a malformed header counts as none. */
+export function forwardedEntries(req: IncomingMessage): Record<string, string>[] {
+  try {
+    return req.headers.forwarded ? parseForwarded(req.headers.forwarded) : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface HostAndPort {
+  host: string;
+  port?: string;
+}
+
+/** `host[:port]` split on its colons (the name keeps its case); a missing port is the scheme's default. */
+export function splitHost(header: string, scheme?: string): HostAndPort {
   const parts = header.split(':');
   const defaultPort = scheme === 'http' ? '80' : scheme === 'https' ? '443' : undefined;
   if (parts.length === 1) return { host: header, port: defaultPort };
@@ -114,7 +117,7 @@ function withoutPort(address: string): string {
   }
 }
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+export const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 function redactQuery(params: URLSearchParams): string {
   for (const key of SENSITIVE_QUERY_KEYS) {

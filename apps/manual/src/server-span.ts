@@ -1,26 +1,31 @@
-// The manual approach: no instrumentation library. Two Express middlewares create the SERVER
-// span with the OpenTelemetry API, as instrumentation-http would.
+// The manual approach: no instrumentation library. Express middlewares create the SERVER span
+// with the OpenTelemetry API, as instrumentation-http would.
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { likeInstrumentationHttp } from './instrumentation-http-compat.js';
 import { requestAttributes } from './request-attributes.js';
 
 const tracer = trace.getTracer('otel-three-ways-manual');
+// The route that answered each request, with its router's prefix (/api/items/:id).
+const matchedRoutes = new WeakMap<Request, string>();
 
 /** Starts the SERVER span of each request and ends it when the response is done. Use it first. */
 export const traceRequests: RequestHandler = (req, res, next) => {
   // Continue the caller's trace when a valid traceparent (and tracestate) came with the request.
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+  const attributes = requestAttributes(req);
+  likeInstrumentationHttp(attributes, req);
   // Named after the method until the route is known, as the semantic conventions ask.
-  const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER, attributes: requestAttributes(req) }, parent);
+  const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER, attributes }, parent);
+  recordRoutes(req);
 
   // 'close' also fires when the client went away before the answer: the span ends either way.
   res.once('close', () => {
     const status = res.statusCode;
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-    // Express sets req.route when a route matched; unknown paths (404) have none.
-    if (req.route) {
-      const route = `${req.baseUrl}${String(req.route.path)}`;
+    const route = matchedRoutes.get(req);
+    if (route) {
       span.setAttribute(ATTR_HTTP_ROUTE, route);
       span.updateName(`${req.method} ${route}`);
     }
@@ -34,6 +39,33 @@ export const traceRequests: RequestHandler = (req, res, next) => {
 
   // Make the span current, so that handlers and recordError below find it.
   context.with(trace.setSpan(parent, span), next);
+};
+
+/**
+ * Express sets req.route as it enters a route. Its path is read with req.baseUrl at that moment:
+ * a mounted router (app.use('/api', router)) restores baseUrl when it hands an error out, so
+ * reading both when the response ends would lose the /api prefix.
+ */
+function recordRoutes(req: Request): void {
+  let route: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: { path: string }) {
+      route = value;
+      matchedRoutes.set(req, `${req.baseUrl}${value.path}`);
+    },
+  });
+}
+
+/**
+ * Use it after the routes: a request that reaches it was answered by none (a 404, or a handler
+ * that called next()), so its span gets no http.route.
+ */
+export const forgetUnansweredRoute: RequestHandler = (req, _res, next) => {
+  matchedRoutes.delete(req);
+  next();
 };
 
 /** Records a handler's error on the SERVER span, then hands it on to the app's error handler. */

@@ -18,6 +18,16 @@ export function createApp(): express.Express {
     throw new Error('a handler failed');
   });
 
+  // A router mounted on a prefix: its route is /api/items/:id. A handler may also pass a request
+  // on (next) or fail, and the route it reports must stay right in both cases.
+  const api = express.Router();
+  api.get('/items/:id', (req, res, next) => {
+    if (req.params.id === 'broken') throw new Error('an item failed');
+    if (!/^\d+$/.test(req.params.id)) return next(); // not an item id: the 404 below answers
+    res.send(`item ${req.params.id}`);
+  });
+  app.use('/api', api);
+
   app.use((_req, res) => {
     res.status(404).send('not found');
   });

@@ -1,17 +1,51 @@
+import type { DifferenceLocation } from '@repo/trace-diff';
 import { describe, expect, it } from 'vitest';
-import { readTraceUiPort, startScript } from '../src/index.ts';
-
-describe('readTraceUiPort', () => {
-  it('reads TRACE_UI_PORT, 16686 without it, and names the variable in an error', () => {
-    expect(readTraceUiPort({})).toBe(16686);
-    expect(readTraceUiPort({ TRACE_UI_PORT: '9000' })).toBe(9000);
-    expect(() => readTraceUiPort({ TRACE_UI_PORT: 'ui' })).toThrow('TRACE_UI_PORT="ui" is not a port number (0-65535)');
-  });
-});
+import { explainDifference, explainUntraced, knownDifference, startScript, UNEXPLAINED } from '../src/index.ts';
 
 describe('startScript', () => {
   it('names the package script for each build and variant', () => {
     expect([startScript('cjs'), startScript('esm'), startScript('cjs', 'untraced'), startScript('esm', 'untraced'), startScript('esm', 'without-loader-hook')])
       .toEqual(['start', 'start:esm', 'start:untraced', 'start:untraced:esm', 'start:esm:without-loader-hook']);
+  });
+});
+
+describe('the known differences between the three apps', () => {
+  const at = (position: string | undefined, field?: string, ...keys: (string | number)[]): DifferenceLocation => ({ ...(position === undefined ? {} : { position }), ...(field ? { field } : {}), keys });
+  const observed = (location: DifferenceLocation, urlPath = '/server_request') => ({ location, values: {}, urlPath });
+
+  it.each([
+    [at(undefined, 'resource', 'service.name'), '/server_request', 'service name'],
+    [at('0.0.0', 'resource', 'service.name'), '/server_request', 'service name'],
+    [at('0', 'scope', 'name'), '/server_request', 'instrumentation scope'],
+    [at('0', 'scope', 'version'), '/server_request', 'instrumentation scope'],
+    [at('0.0'), '/server_request', 'express spans'],
+    [at('0', 'events'), '/error', 'exception event'],
+    [at('0', 'name'), '/', 'route of a 404 at /'],
+    [at('0', 'attributes', 'http.route'), '/', 'route of a 404 at /'],
+    [at('0', 'name'), '/SERVER_REQUEST', 'route of a URL in other letter case'],
+    [at('0', 'attributes', 'http.route'), '/SERVER_REQUEST', 'route of a URL in other letter case'],
+    [at('0', 'attributes', 'url.query'), '/server_request', 'from the request'],
+    [at('0', 'attributes', 'user_agent.original'), '/server_request', 'from the request'],
+  ])('%j of a request to %s is the %s', (location, urlPath, name) => {
+    expect(knownDifference(observed(location, urlPath))?.name).toBe(name);
+    expect(explainDifference(observed(location, urlPath))).not.toBe(UNEXPLAINED);
+  });
+
+  it.each([
+    [at('0', 'name'), '/server_request'],
+    [at('0', 'attributes', 'http.route'), '/no/such/path'],
+    [at('0', 'status', 'code'), '/server_request'],
+    [at(undefined, 'resource', 'host.name'), '/server_request'],
+    [at('0', 'scope'), '/server_request'],
+    [at('0'), '/server_request'],
+  ])('says plainly that %j of a request to %s is not a known difference', (location, urlPath) => {
+    expect(knownDifference(observed(location, urlPath))).toBeUndefined();
+    expect(explainDifference(observed(location, urlPath))).toBe(UNEXPLAINED);
+  });
+
+  it('explains the one untraced request, /health in the programmatic app, and only there', () => {
+    expect(explainUntraced('programmatic', '/health')).toContain('ignoreIncomingRequestHook');
+    expect(explainUntraced('manual', '/health')).toBe('No trace of this request from this app has arrived.');
+    expect(explainUntraced('programmatic', '/server_request')).toBe('No trace of this request from this app has arrived.');
   });
 });

@@ -1,21 +1,17 @@
 import { APP_NAMES, APPS, startScript, type AppName, type ModuleFormat, type StartVariant } from '@repo/app-catalogue';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 /** The repository root, where `npm start --workspace apps/<name>` runs. */
 export const repoRoot = path.resolve(__dirname, '../../../..');
 
-export interface AppProcess {
+export interface AppProcess extends ProcessOutput {
   readonly name: AppName;
   /** The app's own process (npm's child). */
   readonly pid: number;
   /** The port it listens on, read from its "listening on" line. */
   readonly port: number;
   readonly url: string;
-  /** What it printed so far (npm's lines included), the last 256 KB of it. */
-  output(): string;
-  /** Resolves with the first match of `pattern` in what it prints, as soon as it is there; rejects after `timeoutMs` (default 10 s). */
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Sends the signal to the app and resolves when it has exited; SIGKILL after `timeoutMs`. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<AppExit>;
 }
@@ -61,43 +57,15 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
       // already gone
     }
   };
-  let output = '';
-  const outputWaiters = new Set<() => void>();
-  // The last 256 KB: a benchmark makes the apps log a line per request.
-  const keep = (text: string) => {
-    output = (output + text).slice(-256 * 1024);
-    for (const check of outputWaiters) check();
-  };
-  child.stdout.setEncoding('utf8').on('data', keep);
-  child.stderr.setEncoding('utf8').on('data', keep);
+  const { output, waitForOutput } = collectOutput(child, name);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
 
-  /** Resolves with the first match of `pattern` in the output as soon as it is there. */
-  const waitForOutput = (pattern: RegExp, timeoutMs = 10_000) => new Promise<RegExpExecArray>((found, fail) => {
-    const check = () => {
-      const match = pattern.exec(output);
-      if (!match) return;
-      done();
-      found(match);
-    };
-    const timer = setTimeout(() => {
-      done();
-      fail(new Error(`${name} printed nothing matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`));
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      outputWaiters.delete(check);
-    };
-    outputWaiters.add(check);
-    check();
-  });
-
   // Ready once it prints its "listening on" line (runServer's), within timeoutMs; failed if it exits first.
   const listening = Promise.race([
     waitForOutput(/listening on http:\/\/localhost:(\d+) \(pid (\d+)\)/, options.timeoutMs ?? 20_000),
-    exited.then(({ code, signal }) => Promise.reject(new Error(`${name} exited (${signal ?? code}) before listening. Output:\n${output}`))),
+    exited.then(({ code, signal }) => Promise.reject(new Error(`${name} exited (${signal ?? code}) before listening. Output:\n${output()}`))),
   ]);
   return listening.then(
     (match): AppProcess => {
@@ -108,7 +76,7 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
         pid,
         port,
         url: `http://localhost:${port}`,
-        output: () => output,
+        output,
         waitForOutput,
         async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
           const started = Date.now();
@@ -159,4 +127,86 @@ export async function withAllApps<T>(
   }
   const exits = await Promise.all(apps.map(async (app) => [app.name, await app.stop('SIGTERM')] as const));
   return { result, exits: Object.fromEntries(exits) as Record<AppName, AppExit> };
+}
+
+export interface ProcessOutput {
+  /** What the process printed so far, stdout and stderr as they came, the last 256 KB of it. */
+  output(): string;
+  /** Resolves with the first match of `pattern` in the output, as soon as it is there; rejects after `timeoutMs` (default 10 s). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+}
+
+/**
+ * Keeps what a child process prints (the last 256 KB: a benchmark makes the apps log a line per
+ * request) and lets a caller wait for a line of it, checked as each piece arrives: the one way
+ * the tests and tools wait for a process to say something. `what` names it in a timeout's error.
+ */
+export function collectOutput(child: ChildProcess, what: string): ProcessOutput {
+  let output = '';
+  const waiters = new Set<() => void>();
+  const keep = (text: string) => {
+    output = (output + text).slice(-256 * 1024);
+    for (const check of waiters) check();
+  };
+  child.stdout?.setEncoding('utf8').on('data', keep);
+  child.stderr?.setEncoding('utf8').on('data', keep);
+  const waitForOutput = (pattern: RegExp, timeoutMs = 10_000) => new Promise<RegExpExecArray>((found, fail) => {
+    const check = () => {
+      const match = pattern.exec(output);
+      if (!match) return;
+      done();
+      found(match);
+    };
+    const timer = setTimeout(() => {
+      done();
+      fail(new Error(`${what} printed nothing matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      waiters.delete(check);
+    };
+    waiters.add(check);
+    check();
+  });
+  return { output: () => output, waitForOutput };
+}
+
+export interface ToolProcess extends ProcessOutput {
+  readonly child: ChildProcess;
+  /** Its exit code once it has exited (null if a signal ended it). */
+  readonly exited: Promise<number | null>;
+  /** Sends `signal` to its whole process group, as Ctrl-C does, and resolves once it has exited; SIGKILL after `timeoutMs`. */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
+}
+
+/**
+ * Starts one of the project's commands, `node scripts/<file> ...args`, from the repository root
+ * on this Node (Node 24, as npm run gives it), in a process group of its own so that stop()
+ * reaches whatever it started: the demo, the receiver command, the client.
+ */
+export function startTool(file: string, args: string[] = [], env: Record<string, string> = {}): ToolProcess {
+  const child = spawn(process.execPath, [path.join('scripts', file), ...args], {
+    cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
+  return {
+    child,
+    exited,
+    ...collectOutput(child, file),
+    async stop(signal = 'SIGINT', timeoutMs = 15_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      const killer = setTimeout(() => signalGroup('SIGKILL'), timeoutMs);
+      signalGroup(signal);
+      const code = await exited;
+      clearTimeout(killer);
+      return code;
+    },
+  };
 }

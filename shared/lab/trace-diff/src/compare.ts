@@ -1,5 +1,4 @@
 import { describeLocation, diffTraces, type DifferenceLocation, type NormalizedTrace } from './normalize';
-import { explainDifference } from './explain';
 
 /** One place where some of the traces differ: each trace's value there, and why they differ. */
 export interface DifferenceRow<Name extends string = string> {
@@ -8,14 +7,19 @@ export interface DifferenceRow<Name extends string = string> {
   where: string;
   /** Each compared trace's value; a name without a key has nothing there (absent). */
   values: Partial<Record<Name, unknown>>;
+  /** What `explain` said of this difference. */
   explanation: string;
 }
 
 /**
  * The differences between several traces of the same request, one row per place, from
- * diffTraces on every pair. Traces that are undefined (not traced) take no part.
+ * diffTraces on every pair, each with the line `explain` gives it. Traces that are undefined (not
+ * traced) take no part.
  */
-export function compareTraces<Name extends string>(traces: Partial<Record<Name, NormalizedTrace>>): DifferenceRow<Name>[] {
+export function compareTraces<Name extends string>(
+  traces: Partial<Record<Name, NormalizedTrace>>,
+  explain: (difference: { location: DifferenceLocation; values: Partial<Record<Name, unknown>> }) => string,
+): DifferenceRow<Name>[] {
   const names = (Object.keys(traces) as Name[]).filter((name) => traces[name]);
   const rows = new Map<string, { location: DifferenceLocation; values: Partial<Record<Name, unknown>> }>();
   const differing = new Set<string>();
@@ -34,6 +38,6 @@ export function compareTraces<Name extends string>(traces: Partial<Record<Name, 
       const same = names.find((other) => other in values && !differing.has(`${name} ${other} ${where}`));
       if (!(name in values) && same) values[name] = values[same];
     }
-    return { location, where, values, explanation: explainDifference(location) };
+    return { location, where, values, explanation: explain({ location, values }) };
   });
 }

@@ -1,5 +1,4 @@
 export { compareTraces, type DifferenceRow } from './compare';
-export { explainDifference, explainUntraced, UNEXPLAINED } from './explain';
 export {
   describeLocation,
   diffTraces,

@@ -1,4 +1,4 @@
-import { placeSpans, type Attributes, type AttributeValue, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/trace-model';
+import { placeSpans, showValue, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/trace-model';
 
 /** A span with what must differ between runs taken out, placed by its position in the tree. */
 export interface NormalizedSpan {
@@ -148,9 +148,5 @@ function same(left: unknown, right: unknown): boolean {
 
 /** A normalized trace's one-line-per-difference rendering, for test failures and `npm run compare`. */
 export function formatDifferences(differences: Difference[]): string {
-  return differences.map((d) => `${describeLocation(d.location)}: ${show(d.left)} ≠ ${show(d.right)}`).join('\n');
-}
-
-function show(value: unknown): string {
-  return value === undefined ? '(absent)' : typeof value === 'string' ? value : JSON.stringify(value as AttributeValue);
+  return differences.map((d) => `${describeLocation(d.location)}: ${showValue(d.left)} ≠ ${showValue(d.right)}`).join('\n');
 }

@@ -1,4 +1,4 @@
-import type { AttributeValue, ReceivedSpan } from './span';
+import { nanosToMillis, serviceOf, showValue, type ReceivedSpan } from './span';
 import { placeSpans, traceBounds } from './tree';
 
 // The attributes worth a glance in a tree; everything else is in receiver.spans().
@@ -27,7 +27,7 @@ export function formatTrace(spans: ReceivedSpan[]): string {
     const prefix = parent === undefined ? '' : inner[parent];
     const parts = [`${span.kind} ${span.name}`, millis(span.endTimeUnixNano - span.startTimeUnixNano)];
     if (span.status.code === 'ERROR') parts.push(`ERROR${span.status.message ? ` ${span.status.message}` : ''}`);
-    const shown = KEY_ATTRIBUTES.filter((key) => key in span.attributes).map((key) => `${key}=${show(span.attributes[key])}`);
+    const shown = KEY_ATTRIBUTES.filter((key) => key in span.attributes).map((key) => `${key}=${showValue(span.attributes[key])}`);
     if (shown.length) parts.push(shown.join(' '));
     if (span.parentSpanId && !ids.has(span.parentSpanId)) parts.push(`parent ${span.parentSpanId} (remote)`);
     if (services.length > 1) parts.push(`[${serviceOf(span)}]`);
@@ -35,20 +35,12 @@ export function formatTrace(spans: ReceivedSpan[]): string {
     inner.push(depth < MAX_INDENT ? `${prefix}${last ? '   ' : '│  '}` : prefix);
     for (const event of span.events) {
       const message = event.attributes['exception.message'];
-      lines.push(`${inner.at(-1)}  ! ${event.name}${message === undefined ? '' : `: ${show(message)}`}`);
+      lines.push(`${inner.at(-1)}  ! ${event.name}${message === undefined ? '' : `: ${showValue(message)}`}`);
     }
   }
   return lines.join('\n');
 }
 
-function serviceOf(span: ReceivedSpan): string {
-  return String(span.resource['service.name'] ?? 'unknown service');
-}
-
 function millis(nanos: bigint): string {
-  return `${(Number(nanos) / 1e6).toFixed(1)} ms`;
-}
-
-function show(value: AttributeValue): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  return `${nanosToMillis(nanos).toFixed(1)} ms`;
 }

@@ -1,3 +1,3 @@
 export { formatTrace } from './format';
-export type { AttributeValue, Attributes, ReceivedSpan, SpanKindName, StatusCodeName } from './span';
+export { nanosToMillis, serviceOf, showValue, type AttributeValue, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from './span';
 export { placeSpans, traceBounds, type PlacedSpan } from './tree';

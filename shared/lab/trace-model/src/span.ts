@@ -21,3 +21,18 @@ export interface ReceivedSpan {
   scope: { name: string; version?: string };
   resource: Attributes;
 }
+
+/** The service a span came from: its resource's service.name. */
+export function serviceOf(span: ReceivedSpan): string {
+  return String(span.resource['service.name'] ?? 'unknown service');
+}
+
+/** Nanoseconds (OTLP's unit) as milliseconds. */
+export function nanosToMillis(nanos: bigint): number {
+  return Number(nanos) / 1e6;
+}
+
+/** A value as people read it in a line: strings as they are, absent as "(absent)", the rest as JSON. */
+export function showValue(value: unknown): string {
+  return value === undefined ? '(absent)' : typeof value === 'string' ? value : JSON.stringify(value);
+}

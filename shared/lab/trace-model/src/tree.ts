@@ -13,9 +13,10 @@ export interface PlacedSpan {
 }
 
 /**
- * One trace's spans as a tree, parents first, siblings by start time (the name breaks ties, so
- * the order does not depend on arrival). A span whose parent is not here (a remote caller, or
- * not yet arrived) is a root; spans caught in a parent cycle, which only a broken sender makes,
+ * One trace's spans as a tree, parents first, siblings by start time, then by end time (the SDK
+ * starts spans on whole milliseconds, so siblings that run one after the other often start in the
+ * same one), then by name, so that the order does not depend on arrival. A span whose parent is
+ * not here (a remote caller, or not yet arrived) is a root; spans caught in a parent cycle, which only a broken sender makes,
  * come last as roots. A loop, not recursion, so that a chain of any depth cannot overflow the stack.
  */
 export function placeSpans(spans: ReceivedSpan[]): PlacedSpan[] {
@@ -28,7 +29,7 @@ export function placeSpans(spans: ReceivedSpan[]): PlacedSpan[] {
     else children.set(parent, [span]);
   }
   for (const list of children.values()) {
-    list.sort((a, b) => (a.startTimeUnixNano === b.startTimeUnixNano ? a.name.localeCompare(b.name) : a.startTimeUnixNano < b.startTimeUnixNano ? -1 : 1));
+    list.sort((a, b) => compareTimes(a.startTimeUnixNano, b.startTimeUnixNano) || compareTimes(a.endTimeUnixNano, b.endTimeUnixNano) || a.name.localeCompare(b.name));
   }
 
   const placed: PlacedSpan[] = [];
@@ -52,6 +53,8 @@ export function placeSpans(spans: ReceivedSpan[]): PlacedSpan[] {
   if (lastRoot) lastRoot.last = true;
   return placed;
 }
+
+const compareTimes = (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1);
 
 /** When a trace began and ended: its earliest span start and latest span end. */
 export function traceBounds(spans: ReceivedSpan[]): { start: bigint; end: bigint } {

@@ -18,6 +18,14 @@ describe('placeSpans', () => {
     ]);
   });
 
+  it('orders siblings that start in the same millisecond by when they ended: one layer after the other, as Express runs them', () => {
+    // The SDK starts spans on whole milliseconds: "request handler" starts in the millisecond the
+    // router's span does, and ends after it.
+    const router = { ...span(id(2), 'router - /items/:id', 5_000_000, id(1)), endTimeUnixNano: 5_300_000n };
+    const handler = { ...span(id(3), 'request handler', 5_000_000, id(1)), endTimeUnixNano: 5_900_000n };
+    expect(placeSpans([handler, span(id(1), 'GET', 0), router]).map(({ span }) => span.name)).toEqual(['GET', 'router - /items/:id', 'request handler']);
+  });
+
   it('makes a span whose parent is elsewhere (a remote caller) a root', () => {
     expect(placeSpans([span(id(1), 'server', 0, 'b7ad6b7169203331')]).map((p) => [p.span.name, p.depth])).toEqual([['server', 0]]);
   });

@@ -1,7 +1,7 @@
 // The compare page's JSON: the three apps' newest traces of one request, normalized and compared.
-import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
+import { APP_NAMES, type AppName, APPS, explainDifference, explainUntraced, UNEXPLAINED } from '@repo/app-catalogue';
 import type { ReceivedSpan } from '@repo/trace-model';
-import { compareTraces, explainUntraced, normalizeTrace, UNEXPLAINED, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
+import { compareTraces, normalizeTrace, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
 import { summarize, type TraceSummary } from './views';
 
 export interface CompareColumn {
@@ -44,14 +44,15 @@ export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: str
   const request = wanted ?? (requests.includes('GET /server_request') ? 'GET /server_request' : requests[0]);
   if (!request) return { requests, columns: APP_NAMES.map((app) => ({ app, service: APPS[app].serviceName, note: 'No trace yet.' })), rows: [], unexplained: UNEXPLAINED };
 
+  const urlPath = request.slice(request.indexOf(' ') + 1);
   const normalized: Partial<Record<AppName, NormalizedTrace>> = {};
   const columns = APP_NAMES.map((app): CompareColumn => {
     const found = newest.get(`${APPS[app].serviceName} ${request}`);
     const base = { app, service: APPS[app].serviceName };
-    if (!found) return { ...base, note: explainUntraced(request.split(' ')[1]) };
+    if (!found) return { ...base, note: explainUntraced(app, urlPath) };
     if (found.spans.length > MAX_COMPARED_SPANS) return { ...base, note: `Its trace has ${found.spans.length} spans, too many to compare.` };
     normalized[app] = normalizeTrace(found.spans);
     return { ...base, trace: { traceId: found.summary.traceId, startTime: found.summary.startTime, ...normalized[app] } };
   });
-  return { requests, request, columns, rows: compareTraces(normalized), unexplained: UNEXPLAINED };
+  return { requests, request, columns, rows: compareTraces(normalized, (difference) => explainDifference({ ...difference, urlPath })), unexplained: UNEXPLAINED };
 }

@@ -1,6 +1,6 @@
 // What the UI's JSON API answers, built from the spans the receiver keeps. Times become
 // milliseconds (JSON has no bigint): since the epoch for a start, since the trace's start for offsets.
-import { placeSpans, traceBounds, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/trace-model';
+import { nanosToMillis, placeSpans, serviceOf, traceBounds, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/trace-model';
 
 export interface TraceSummary {
   traceId: string;
@@ -85,8 +85,8 @@ export function summarize(spans: ReceivedSpan[]): TraceSummary {
     services: [...new Set(placed.map(serviceOf))],
     rootName: root.name,
     spanCount: spans.length,
-    durationMs: millis(end - start),
-    startTime: millis(start),
+    durationMs: nanosToMillis(end - start),
+    startTime: nanosToMillis(start),
     hasError: spans.some((span) => span.status.code === 'ERROR'),
     ...served,
   };
@@ -116,20 +116,12 @@ export function traceDetail(spans: ReceivedSpan[]): TraceDetail {
       status: span.status,
       scope: span.scope,
       ...(span.traceState ? { traceState: span.traceState } : {}),
-      offsetMs: millis(span.startTimeUnixNano - start),
-      durationMs: millis(span.endTimeUnixNano - span.startTimeUnixNano),
+      offsetMs: nanosToMillis(span.startTimeUnixNano - start),
+      durationMs: nanosToMillis(span.endTimeUnixNano - span.startTimeUnixNano),
       attributes: span.attributes,
-      events: span.events.map((event) => ({ name: event.name, offsetMs: millis(event.timeUnixNano - start), attributes: event.attributes })),
+      events: span.events.map((event) => ({ name: event.name, offsetMs: nanosToMillis(event.timeUnixNano - start), attributes: event.attributes })),
       links: span.links,
       resource: span.resource,
     })),
   };
-}
-
-function serviceOf(span: ReceivedSpan): string {
-  return String(span.resource['service.name'] ?? 'unknown service');
-}
-
-function millis(nanos: bigint): number {
-  return Number(nanos) / 1e6;
 }

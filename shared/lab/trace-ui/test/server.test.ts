@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { APPS } from '@repo/app-catalogue';
 import { startReceiver, type Receiver } from '@repo/otlp-receiver';
-import { UNEXPLAINED } from '@repo/trace-diff';
+import { UNEXPLAINED } from '@repo/app-catalogue';
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTraceUi, type CompareView, type TraceDetail, type TraceList, type TraceUi } from '../src/index.ts';

@@ -1,5 +1,4 @@
-import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
-import { ExportResultCode, loggingErrorHandler, setGlobalErrorHandler, type ExportResult } from '@opentelemetry/core';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 
 /** A failed export that an OutageReportingExporter has accounted for: not worth a line of its own. */
@@ -53,31 +52,4 @@ export class OutageReportingExporter implements SpanExporter {
   forceFlush(): Promise<void> {
     return this.exporter.forceFlush?.() ?? Promise.resolve();
   }
-}
-
-/**
- * The SDK's own warnings and errors, one line each: among them the batch processor's "Dropped N
- * spans because maxQueueSize reached".
- */
-export const conciseDiagLogger: DiagLogger = {
-  error: (message) => console.warn(`telemetry: ${message}`),
-  warn: (message) => console.warn(`telemetry: ${message}`),
-  info: () => {},
-  debug: () => {},
-  verbose: () => {},
-};
-
-/**
- * Without a logger the SDK says nothing, not even that spans are dropped: this gives it the
- * concise one, unless OTEL_LOG_LEVEL asked for the SDK's own. Failed exports reach the SDK's
- * error handler once per batch; those an OutageReportingExporter has reported are left out, and
- * every other error is logged as the SDK's default handler logs it.
- */
-export function useConciseDiagnostics(config: { logLevel?: string }): void {
-  if (config.logLevel) return;
-  diag.setLogger(conciseDiagLogger, DiagLogLevel.WARN);
-  const logError = loggingErrorHandler();
-  setGlobalErrorHandler((error) => {
-    if (!(error instanceof ReportedExportError)) logError(error);
-  });
 }

@@ -1,5 +1,6 @@
-// Requests written byte for byte on a socket: no client library to add or tidy up headers, so a
-// test can send what a proxy, an old client or a hostile one sends.
+// HTTP requests as the tests send them: written byte for byte on a socket (no client library to add
+// or tidy up headers, so a test can send what a proxy, an old client or a hostile one sends), or
+// many at once in batches.
 import net from 'node:net';
 
 /** `METHOD target HTTP/version`, then each header line, then the blank line. */
@@ -19,4 +20,13 @@ export function sendRaw(port: number, text: string, options: { abort?: boolean }
     socket.on('error', () => {});
     socket.on('close', () => resolve(Number([...response.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].at(-1)?.[1] ?? 0)));
   });
+}
+
+/** Runs `count` requests, `concurrency` at a time; resolves with their results in order. */
+export async function inBatches<T>(count: number, concurrency: number, request: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  for (let sent = 0; sent < count; sent += concurrency) {
+    results.push(...(await Promise.all(Array.from({ length: Math.min(concurrency, count - sent) }, (_, i) => request(sent + i)))));
+  }
+  return results;
 }

@@ -1,0 +1,89 @@
+// What the three apps' traces of one request are known to differ in, and why: the one home of
+// that knowledge, read by `npm run compare`, the trace UI's compare page and the equivalence suite.
+import type { DifferenceLocation } from '@repo/trace-diff';
+import { APP_NAMES, type AppName } from './apps';
+
+/** The line for a difference that is none of the known ones. */
+export const UNEXPLAINED = 'Not a known difference between the three approaches: check how these apps are configured.';
+
+/** Where the traces differ, each trace's value there, and the path of the request they served. */
+export interface ObservedDifference {
+  location: DifferenceLocation;
+  values: Partial<Record<string, unknown>>;
+  urlPath: string;
+}
+
+export interface KnownDifference {
+  name: string;
+  matches(difference: ObservedDifference): boolean;
+  why: string;
+}
+
+// Attributes that describe the request, not the instrumentation.
+const FROM_THE_REQUEST = new Set(['url.full', 'url.query', 'user_agent.original', 'client.address', 'network.peer.address', 'network.protocol.version']);
+const inSpan = ({ position }: DifferenceLocation) => position !== undefined;
+const routeOrName = ({ field, keys }: DifferenceLocation) => field === 'name' || (field === 'attributes' && keys[0] === 'http.route');
+
+export const KNOWN_DIFFERENCES: KnownDifference[] = [
+  {
+    name: 'service name',
+    matches: ({ location: { field, keys } }) => field === 'resource' && keys[0] === 'service.name',
+    why: 'Each app names its own service (OTEL_SERVICE_NAME or its default), as the three original scripts do.',
+  },
+  {
+    name: 'instrumentation scope',
+    matches: ({ location }) => inSpan(location) && location.field === 'scope' && (location.keys[0] === 'name' || location.keys[0] === 'version'),
+    why: "Who made the SERVER span: the manual app's own tracer, instrumentation-http in the other two.",
+  },
+  {
+    name: 'express spans',
+    matches: ({ location }) => location.position?.includes('.') === true && location.field === undefined,
+    why: 'instrumentation-express adds an INTERNAL span for each Express layer that ran; the manual app makes only the SERVER span.',
+  },
+  {
+    name: 'exception event',
+    matches: ({ location }) => inSpan(location) && location.field === 'events' && location.keys.length === 0,
+    why: "Where the exception is recorded: on the SERVER span by the manual app's error middleware, on the handler's span by instrumentation-express.",
+  },
+  {
+    name: 'route of a 404 at /',
+    matches: ({ location, urlPath }) => urlPath === '/' && inSpan(location) && routeOrName(location),
+    why: 'instrumentation-express reports the 404 middleware\'s mount path "/" as http.route when the URL is exactly / (no query); the manual app, as the semantic conventions ask, gives a request that no route answered no route.',
+  },
+  {
+    name: 'route of a URL in other letter case',
+    matches: ({ location, urlPath }) => urlPath !== urlPath.toLowerCase() && inSpan(location) && routeOrName(location),
+    why: "Express matches routes regardless of letter case; instrumentation-express reports http.route only when the URL's case is the route's, the manual app the route Express matched.",
+  },
+  {
+    name: 'from the request',
+    matches: ({ location: { field, keys } }) => field === 'attributes' && FROM_THE_REQUEST.has(String(keys[0])),
+    why: 'Taken from the request, not from the approach: these requests were not sent alike.',
+  },
+];
+
+/** The known difference that `difference` is, if any. */
+export function knownDifference(difference: ObservedDifference): KnownDifference | undefined {
+  return KNOWN_DIFFERENCES.find((known) => known.matches(difference));
+}
+
+/** One line saying why the traces differ there, or UNEXPLAINED. */
+export function explainDifference(difference: ObservedDifference): string {
+  return knownDifference(difference)?.why ?? UNEXPLAINED;
+}
+
+/** The paths an app leaves untraced, and why: the programmatic app's ignoreIncomingRequestHook. */
+export const UNTRACED_PATHS: Record<AppName, Record<string, string>> = {
+  manual: {},
+  automatic: {},
+  programmatic: { '/health': 'The programmatic app leaves /health untraced (ignoreIncomingRequestHook), like the original\'s excluded_urls.' },
+};
+
+/** Why `app` has no trace of a request to `urlPath`. */
+export function explainUntraced(app: AppName, urlPath: string): string {
+  return UNTRACED_PATHS[app][urlPath] ?? 'No trace of this request from this app has arrived.';
+}
+
+/** The apps that trace a request to `urlPath`. */
+export const appsTracing = (urlPath: string): AppName[] => APP_NAMES.filter((app) => !(urlPath in UNTRACED_PATHS[app]));
+
