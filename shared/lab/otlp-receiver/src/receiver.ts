@@ -1,6 +1,6 @@
 import type { ReceivedSpan } from '@repo/trace-model';
 import { decodeProtobufRequest } from './otlp';
-import { describe, startGrpcTransport, startHttpTransport, type Transport } from './transports';
+import { describe, startGrpcTransport, startHttpTransport, urlHost, type Transport } from './transports';
 
 export { ReceiverListenError } from './transports';
 
@@ -40,15 +40,16 @@ export interface ReceiverStats {
 export interface Receiver {
   readonly grpcPort: number;
   readonly httpPort: number | null;
-  /** Where an OTLP/gRPC exporter should send: `http://localhost:<grpcPort>`. */
+  /** Where an OTLP/gRPC exporter should send: `http://<host>:<grpcPort>`, an IPv6 host in brackets. */
   readonly grpcEndpoint: string;
   /** The spans received and kept so far, in arrival order. */
   spans(): ReceivedSpan[];
   /** Resolves with all spans once `until` holds for them; rejects after `timeoutMs` (default 10 s). */
   waitForSpans(until: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>;
-  /** Calls `listener` after each export is kept, e.g. to update a view; returns the unsubscribe. */
+  /** Calls `listener` after each export is kept (decoded or not), e.g. to update a view; returns the unsubscribe. */
   subscribe(listener: () => void): () => void;
   stats(): ReceiverStats;
+  /** Forgets the spans kept or not yet decoded, zeroes the stats, and drops the traces still open (no onTrace for them). */
   clear(): void;
   close(): Promise<void>;
 }
@@ -70,6 +71,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const openTraces = new Map<string, { spans: ReceivedSpan[]; timer: NodeJS.Timeout }>();
   let undecoded: Buffer[] = [];
 
+  // Without notifying: each export was announced when it was kept undecoded.
   function decodeKept(): void {
     const pending = undecoded;
     undecoded = [];
@@ -91,7 +93,15 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       kept = kept.slice(-maxSpans);
     }
     if (options.onTrace) collectTraces(spans, options.onTrace);
+  }
+
+  function notify(): void {
     for (const check of waiters) check();
+  }
+
+  function forgetOpenTraces(): void {
+    for (const { timer } of openTraces.values()) clearTimeout(timer);
+    openTraces.clear();
   }
 
   function collectTraces(spans: ReceivedSpan[], onTrace: (spans: ReceivedSpan[]) => void): void {
@@ -116,8 +126,14 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     accept: async (spans: ReceivedSpan[]) => {
       await delay();
       accept(spans);
+      notify();
     },
-    keepUndecoded: options.decodeLater ? (bytes: Buffer) => void undecoded.push(bytes) : undefined,
+    keepUndecoded: options.decodeLater
+      ? (bytes: Buffer) => {
+          undecoded.push(bytes);
+          notify();
+        }
+      : undefined,
     reject,
   };
   const grpcTransport = await startGrpcTransport(host, options.grpcPort ?? 4317, maxMessageBytes, sink);
@@ -135,7 +151,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   return {
     grpcPort,
     httpPort: httpTransport?.port ?? null,
-    grpcEndpoint: `http://localhost:${grpcPort}`,
+    grpcEndpoint: `http://${urlHost(host)}:${grpcPort}`,
     spans: () => {
       decodeKept();
       return [...kept];
@@ -151,10 +167,13 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     clear() {
       kept = [];
       undecoded = [];
+      Object.assign(stats, { exports: 0, spans: 0, rejected: 0, dropped: 0 });
+      forgetOpenTraces();
     },
     waitForSpans(until, timeoutMs = 10_000) {
       return new Promise((resolve, fail) => {
         const check = () => {
+          decodeKept();
           if (!until(kept)) return;
           done();
           resolve([...kept]);
@@ -173,8 +192,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       });
     },
     async close() {
-      for (const { timer } of openTraces.values()) clearTimeout(timer);
-      openTraces.clear();
+      forgetOpenTraces();
       await grpcTransport.close();
       await httpTransport?.close();
     },

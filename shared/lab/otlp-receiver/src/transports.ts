@@ -64,7 +64,7 @@ export async function startGrpcTransport(host: string, port: number, maxMessageB
     },
   });
   const bound = await new Promise<number>((resolve, fail) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (error, actual) =>
+    server.bindAsync(`${urlHost(host)}:${port}`, grpc.ServerCredentials.createInsecure(), (error, actual) =>
       error ? fail(listenError('OTLP/gRPC', port, error)) : resolve(actual),
     );
   });
@@ -131,6 +131,11 @@ export async function startHttpTransport(host: string, port: number, maxMessageB
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** The host as it goes in a URL or a gRPC address: an IPv6 literal in brackets. */
+export function urlHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 export function describe(error: unknown): string {

@@ -202,3 +202,61 @@ describe('bad input to the receiver', () => {
     expect(receiver.spans()).toHaveLength(2);
   });
 });
+
+describe('the receiver API', () => {
+  it('with decodeLater, still resolves waitForSpans and calls subscribe listeners once per kept export', async () => {
+    const later = await startReceiver({ grpcPort: 0, httpPort: null, decodeLater: true });
+    try {
+      let calls = 0;
+      later.subscribe(() => calls++);
+      const waited = later.waitForSpans((s) => s.length === 2, 2000);
+      await sendTrace(new GrpcTraceExporter({ url: later.grpcEndpoint }));
+      expect(calls).toBe(2); // SimpleSpanProcessor: one export per span
+      expect((await waited).map((s) => s.name).sort()).toEqual(['child', 'parent']);
+      expect(later.stats()).toMatchObject({ exports: 2, spans: 2 });
+      expect(calls).toBe(2); // decoding is not a second export
+    } finally {
+      await later.close();
+    }
+  });
+
+  it.each([
+    ['127.0.0.1', 'http://127.0.0.1'],
+    ['::1', 'http://[::1]'],
+  ])('gives a grpcEndpoint on the host it listens on: %s', async (host, expected) => {
+    const onHost = await startReceiver({ grpcPort: 0, httpPort: null, host });
+    try {
+      expect(onHost.grpcEndpoint).toBe(`${expected}:${onHost.grpcPort}`);
+      await sendTrace(new GrpcTraceExporter({ url: onHost.grpcEndpoint }));
+      expect(onHost.spans()).toHaveLength(2);
+    } finally {
+      await onHost.close();
+    }
+  });
+
+  it('clear() forgets the spans, the stats and the traces still open', async () => {
+    let traceDone!: (spans: string[]) => void;
+    const finished = new Promise<string[]>((resolve) => (traceDone = resolve));
+    const traced = await startReceiver({
+      grpcPort: 0, httpPort: null, traceIdleMs: 200, onTrace: (spans) => traceDone(spans.map((s) => s.name)),
+    });
+    const provider = new TracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter: new GrpcTraceExporter({ url: traced.grpcEndpoint }) })],
+    });
+    try {
+      const tracer = provider.getTracer('t');
+      const parent = tracer.startSpan('parent');
+      const childKept = traced.waitForSpans((s) => s.length === 1);
+      tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, parent)).end();
+      await childKept; // resolved before any timer can run: the child's trace is still open
+      traced.clear();
+      expect(traced.spans()).toEqual([]);
+      expect(traced.stats()).toEqual({ exports: 0, spans: 0, rejected: 0, dropped: 0 });
+      parent.end();
+      expect(await finished).toEqual(['parent']);
+    } finally {
+      await provider.shutdown();
+      await traced.close();
+    }
+  });
+});
