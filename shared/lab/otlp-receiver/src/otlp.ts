@@ -11,9 +11,9 @@ const SPAN_KINDS: SpanKindName[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT
 const STATUS_CODES: StatusCodeName[] = ['UNSET', 'OK', 'ERROR'];
 const TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
 
-// The .proto files published with @elastic/mockotlpserver: copies of the official
-// opentelemetry-proto definitions, kept in sync by their maintainers. Only the files are used.
-const protoRoot = path.dirname(require.resolve('@elastic/mockotlpserver/package.json'));
+// The official opentelemetry-proto definitions, vendored unmodified (proto/README.md). From the
+// package root, which is the parent of both src/ (tests) and dist/ (built).
+const protoRoot = path.join(__dirname, '..', 'proto');
 const definition = protoLoader.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto', {
   includeDirs: [protoRoot],
   longs: String, // uint64 nanoseconds and int64 values do not fit a JS number
