@@ -44,7 +44,7 @@ const VARIANTS = breakdown ? breakdownVariants(config.only) : mainVariants(forma
 // The load generator and the receiver on the first CPUs, each app on the last one.
 const appCpu = pin ? pinSelf() : undefined;
 const receiver = await startBenchReceiver(['--decode-later']);
-const runs: Record<string, Run[]> = Object.fromEntries(VARIANTS.map((v) => [v.name, []]));
+const runs = new Map<Variant, Run[]>(VARIANTS.map((v) => [v, []]));
 const steps = rounds * VARIANTS.length;
 if (config.env.length) console.log(`bench: the traced apps get ${config.env.join(' ')}`);
 console.log(`bench: ${rounds} round${rounds === 1 ? '' : 's'} of ${VARIANTS.length} variants; each: ${warmup} s warm-up, ${rate} req/s for ${duration} s` +
@@ -53,31 +53,37 @@ for (let round = 1, step = 1; round <= rounds; round++) {
   // Interleaved, so that whatever the machine does meanwhile hits every variant alike.
   for (const variant of VARIANTS) {
     const run = await measure(variant);
-    runs[variant.name].push(run);
+    runs.get(variant)!.push(run);
     console.log(`[${step++}/${steps}] round ${round} ${variant.name}: ${run.cpuPerRequestUs.toFixed(0)} µs CPU/request, ELU ${run.eventLoopUtilization.toFixed(2)}, ` +
       `p99 ${run.p99AtRateMs} ms at ${rate}/s${breakdown ? '' : `; ${Math.round(run.requestsPerSecond)} req/s flat out`}; start-up ${Math.round(run.startupMs)} ms; spans ${run.spans}/${run.responses}`);
   }
 }
 receiver.close();
 
-const medians = Object.fromEntries(VARIANTS.map((v) => [v.name, medianRun(runs[v.name])])) as Record<string, Run>;
-const baseOf = (variant: Variant) => medians[VARIANTS.find((v) => v.baseline && v.format === variant.format)!.name];
+const medians = new Map(VARIANTS.map((v) => [v, medianRun(runs.get(v)!)]));
+// Rows refer to one another by reference: one that was not measured in this run is a bug, not a blank cell.
+const medianOf = (variant: Variant) => {
+  const median = medians.get(variant);
+  if (!median) throw new Error(`"${variant.name}" is referred to but was not measured`);
+  return median;
+};
+const baseOf = (variant: Variant) => medianOf(variant.base ?? variant);
 const ratio = (value: number, of: number) => (of ? (value / of).toFixed(2) : '-');
 console.log(`\nMedian of ${rounds} round${rounds === 1 ? '' : 's'}; ratios (x) are to the baseline of the same run and module format.\n`);
 if (breakdown) {
   // Each stage's row against the one it adds to: what that stage costs per request.
   printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'µs added', 'to', 'ELU', `p99 ms @ ${rate}/s`, 'spans/answered'],
     VARIANTS.map((variant) => {
-      const m = medians[variant.name];
-      const against = variant.against ? medians[variant.against] : undefined;
+      const m = medianOf(variant);
+      const against = variant.against && medianOf(variant.against);
       return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, baseOf(variant).cpuPerRequestUs),
-        against ? (m.cpuPerRequestUs - against.cpuPerRequestUs).toFixed(1) : '-', variant.against?.replace(`${variant.app}: `, '') ?? '',
+        against ? (m.cpuPerRequestUs - against.cpuPerRequestUs).toFixed(1) : '-', variant.against?.name.replace(`${variant.app}: `, '') ?? '',
         m.eventLoopUtilization.toFixed(2), m.p99AtRateMs, spansCell(variant, m)];
     }));
 } else {
   printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'ELU', `p99 ms @ ${rate}/s`, 'req/s flat out', 'x base', 'peak RSS MB', 'start-up ms', 'spans/answered'],
     VARIANTS.map((variant) => {
-      const [m, base] = [medians[variant.name], baseOf(variant)];
+      const [m, base] = [medianOf(variant), baseOf(variant)];
       return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, base.cpuPerRequestUs), m.eventLoopUtilization.toFixed(2),
         m.p99AtRateMs, Math.round(m.requestsPerSecond), ratio(m.requestsPerSecond, base.requestsPerSecond), m.peakRssMb.toFixed(0),
         `${Math.round(m.startupMs)} (${ratio(m.startupMs, base.startupMs)})`, spansCell(variant, m)];
@@ -100,7 +106,7 @@ if (!breakdown) {
 }
 
 if (config.json) {
-  writeFileSync(config.json, `${JSON.stringify({ args: { duration, connections, rate, rounds, warmup, breakdown, formats }, runs, medians, receiver: ingest, floor }, null, 2)}\n`);
+  writeFileSync(config.json, `${JSON.stringify({ args: { duration, connections, rate, rounds, warmup, breakdown, formats }, runs: byName(runs), medians: byName(medians), receiver: ingest, floor }, null, 2)}\n`);
   console.log(`\nbench: figures written to ${config.json}`);
 }
 
@@ -109,6 +115,7 @@ async function measure(variant: Variant): Promise<Run> {
     OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiver.grpcPort}`,
     ...(variant.baseline ? {} : Object.fromEntries(config.env.map(splitPair))),
     ...variant.env(receiver),
+    ...(variant.stage ? { BENCH_STAGE: variant.stage } : {}),
     NODE_OPTIONS: `--require ${path.join(import.meta.dirname, 'app-preload.cjs')}`,
   };
   const started = performance.now();
@@ -159,6 +166,11 @@ async function eventLoopUtilization(app: AppProcess, n: number): Promise<number>
   process.kill(app.pid, 'SIGUSR2');
   const [, utilization] = await app.waitForOutput(new RegExp(`^bench-probe ${n} elu=([\\d.]+)$`, 'm'), 5000);
   return Number(utilization);
+}
+
+/** The variants' figures keyed by their names, for the JSON file. */
+function byName<T>(figures: Map<Variant, T>): Record<string, T> {
+  return Object.fromEntries([...figures].map(([variant, value]) => [variant.name, value]));
 }
 
 function spansCell(variant: Variant, m: Run): string {

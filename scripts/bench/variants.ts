@@ -3,16 +3,23 @@
 import { APP_NAMES, type AppName, type ModuleFormat } from '@repo/app-catalogue';
 import type { BenchReceiver } from './bench-receiver.ts';
 
+/** The stages app-preload.cjs can switch off (BENCH_STAGE), each by patching one SDK method. */
+export type BenchStage = 'no-processor' | 'drop' | 'serialize' | 'no-express';
+
 export interface Variant {
   name: string;
   app: AppName;
   format: ModuleFormat;
   /** The same createApp() with no OpenTelemetry loaded at all: the automatic app without its hook. */
   baseline: boolean;
-  /** Variables for this variant (BENCH_STAGE is read by app-preload.cjs). */
+  /** The baseline its "x base" ratios are to; none for a baseline itself. */
+  base?: Variant;
+  /** The stage app-preload.cjs switches off in this variant (BENCH_STAGE). */
+  stage?: BenchStage;
+  /** Variables for this variant. */
   env(receiver: BenchReceiver): Record<string, string>;
   /** In the breakdown: the variant this one adds to, for the "µs added" column. */
-  against?: string;
+  against?: Variant;
 }
 
 const none = () => ({});
@@ -24,35 +31,42 @@ const none = () => ({});
 export function mainVariants(formats: ModuleFormat[], only?: AppName[], tried: [string, string][] = []): Variant[] {
   return formats.flatMap((format) => {
     const name = (what: string) => (format === 'cjs' ? what : `${what} (esm)`);
+    const base: Variant = { name: name('baseline'), app: 'automatic', format, baseline: true, env: none };
     return [
-      { name: name('baseline'), app: 'automatic' as const, format, baseline: true, env: none },
-      ...APP_NAMES.filter((app) => !only || only.includes(app)).flatMap((app) => [
-        { name: name(app), app, format, baseline: false, env: none },
+      base,
+      ...selectedApps(only).flatMap((app): Variant[] => [
+        { name: name(app), app, format, baseline: false, base, env: none },
         ...(tried.length ? [{
-          name: name(`${app} + ${tried.map(([key, value]) => `${key}=${value}`).join(' ')}`), app, format, baseline: false, env: () => Object.fromEntries(tried),
+          name: name(`${app} + ${tried.map(([key, value]) => `${key}=${value}`).join(' ')}`), app, format, baseline: false, base, env: () => Object.fromEntries(tried),
         }] : []),
       ]),
     ];
   });
 }
 
+/** For each app, one row per stage, each holding the row it adds to. */
 export function breakdownVariants(only?: AppName[]): Variant[] {
-  const stage = (BENCH_STAGE: string) => () => ({ BENCH_STAGE });
+  const base: Variant = { name: 'baseline', app: 'automatic', format: 'cjs', baseline: true, env: none };
   return [
-    { name: 'baseline', app: 'automatic', format: 'cjs', baseline: true, env: none },
-    ...APP_NAMES.filter((app) => !only || only.includes(app)).flatMap((app): Variant[] => {
-      const row = (what: string, env: Variant['env'], against: string) => ({ name: `${app}: ${what}`, app, format: 'cjs' as const, baseline: false, env, against });
-      return [
-        row('SDK on, sampling off', () => ({ OTEL_TRACES_SAMPLER: 'always_off' }), 'baseline'),
-        row('spans recorded, not queued', stage('no-processor'), `${app}: SDK on, sampling off`),
-        row('queued, exporter drops', stage('drop'), `${app}: spans recorded, not queued`),
-        row('+ serialized to protobuf', stage('serialize'), `${app}: queued, exporter drops`),
-        row('+ sent over gRPC (as shipped)', none, `${app}: + serialized to protobuf`),
-        row('sent over http/protobuf', (receiver) => ({
-          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiver.httpPort}`,
-        }), `${app}: + sent over gRPC (as shipped)`),
-        ...(app === 'manual' ? [] : [row('no express instrumentation', stage('no-express'), `${app}: + sent over gRPC (as shipped)`)]),
-      ];
+    base,
+    ...selectedApps(only).flatMap((app): Variant[] => {
+      const row = (what: string, against: Variant, settings: { stage?: BenchStage; env?: Variant['env'] }): Variant =>
+        ({ name: `${app}: ${what}`, app, format: 'cjs', baseline: false, base, against, stage: settings.stage, env: settings.env ?? none });
+      const samplingOff = row('SDK on, sampling off', base, { env: () => ({ OTEL_TRACES_SAMPLER: 'always_off' }) });
+      const recorded = row('spans recorded, not queued', samplingOff, { stage: 'no-processor' });
+      const dropped = row('queued, exporter drops', recorded, { stage: 'drop' });
+      const serialized = row('+ serialized to protobuf', dropped, { stage: 'serialize' });
+      const shipped = row('+ sent over gRPC (as shipped)', serialized, {});
+      const overHttp = row('sent over http/protobuf', shipped, {
+        env: (receiver) => ({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiver.httpPort}` }),
+      });
+      // The manual app loads no instrumentation-express to leave out.
+      const withoutExpress = app === 'manual' ? [] : [row('no express instrumentation', shipped, { stage: 'no-express' })];
+      return [samplingOff, recorded, dropped, serialized, shipped, overHttp, ...withoutExpress];
     }),
   ];
+}
+
+function selectedApps(only?: AppName[]): AppName[] {
+  return APP_NAMES.filter((app) => !only || only.includes(app));
 }
