@@ -31,3 +31,10 @@ it('npm run bench runs all four variants, prints both tables with CPU time per r
   expect(figures.medians.baseline.spans).toBe(0);
   expect(figures.receiver.spansPerSecond).toBeGreaterThan(0);
 }, 120_000);
+
+it('npm run bench refuses an --only that names no app, in one line, before starting anything', () => {
+  const run = spawnSync(process.execPath, [path.join(import.meta.dirname, '..', 'scripts', 'bench', 'bench.ts'), '--only', 'manual,nginx'], { encoding: 'utf8' });
+  expect(run.status).toBe(2);
+  expect(run.stderr).toBe('bench: --only "manual,nginx": "nginx" is not one of manual, automatic, programmatic\n');
+  expect(run.stdout).toBe('');
+});

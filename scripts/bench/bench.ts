@@ -4,7 +4,7 @@
 // What each approach costs against the same app untraced, measured side by side: the app's own
 // CPU time per request at a fixed rate first, then requests/s at saturation.
 // `npm run bench -- --breakdown`: where those microseconds go, one stage of the pipeline at a time.
-import { type AppName, type ModuleFormat } from '@repo/app-catalogue';
+import { APP_NAMES, type AppName, type ModuleFormat } from '@repo/app-catalogue';
 import { startApp, type AppProcess } from '@repo/app-process';
 import autocannon from 'autocannon';
 import { writeFileSync } from 'node:fs';
@@ -232,7 +232,7 @@ function readConfig() {
     breakdown: values.breakdown,
     pin: !values['no-pin'],
     json: values.json,
-    only: values.only?.split(',') as AppName[] | undefined,
+    only: values.only?.split(',').map((name) => appName(name, `--only "${values.only}"`)),
     env: values.env,
     tried: values.try.map(splitPair),
   };
@@ -242,6 +242,11 @@ function splitPair(pair: string): [string, string] {
   const at = pair.indexOf('=');
   if (at < 1) throw new Error(`"${pair}": expected NAME=value`);
   return [pair.slice(0, at), pair.slice(at + 1)];
+}
+
+function appName(name: string, flag: string): AppName {
+  if (!(APP_NAMES as readonly string[]).includes(name)) throw new Error(`${flag}: "${name}" is not one of ${APP_NAMES.join(', ')}`);
+  return name as AppName;
 }
 
 function positive(flag: string, value: string): number {
