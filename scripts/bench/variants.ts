@@ -1,6 +1,7 @@
 // The benchmark's variants: each app as its users start it, against the baseline of the same
 // module format; and, for --breakdown, the pipeline switched on one stage at a time.
 import { APP_NAMES, type AppName, type ModuleFormat } from '@repo/app-catalogue';
+import { formatPairs } from './bench-options.ts';
 import type { BenchReceiver } from './bench-receiver.ts';
 
 /** The stages app-preload.cjs can switch off (BENCH_STAGE), each by patching one SDK method. */
@@ -37,7 +38,7 @@ export function mainVariants(formats: ModuleFormat[], only?: AppName[], tried: [
       ...selectedApps(only).flatMap((app): Variant[] => [
         { name: name(app), app, format, baseline: false, base, env: none },
         ...(tried.length ? [{
-          name: name(`${app} + ${tried.map(([key, value]) => `${key}=${value}`).join(' ')}`), app, format, baseline: false, base, env: () => Object.fromEntries(tried),
+          name: name(`${app} + ${formatPairs(tried)}`), app, format, baseline: false, base, env: () => Object.fromEntries(tried),
         }] : []),
       ]),
     ];

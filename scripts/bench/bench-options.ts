@@ -1,0 +1,88 @@
+// The benchmark's command line, read and checked before anything starts: bench.ts prints a bad
+// value's error in one line and exits with 2.
+import { APP_NAMES, type AppName, type ModuleFormat } from '@repo/app-catalogue';
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  /** Requests per second of the fixed-rate run, the one whose CPU time is measured. */
+  rate: number;
+  /** Seconds of each load run. */
+  duration: number;
+  /** Seconds of load before them, not measured. */
+  warmup: number;
+  connections: number;
+  rounds: number;
+  formats: ModuleFormat[];
+  /** --breakdown: the pipeline one stage at a time, and the fixed-rate run only. */
+  breakdown: boolean;
+  /** Each app on the last CPU, the load on the others (`--no-pin` turns it off). */
+  pin: boolean;
+  /** Where to write the figures as JSON. */
+  json?: string;
+  /** The apps to run besides the baselines; all when unset. */
+  only?: AppName[];
+  /** --env: variables for every traced app. */
+  env: [string, string][];
+  /** --try: variables for a second run of each app, beside its first. */
+  tried: [string, string][];
+}
+
+export function readBenchOptions(args: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rate: { type: 'string', default: '2000' },
+      duration: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '50' },
+      rounds: { type: 'string', default: '3' },
+      warmup: { type: 'string', default: '2' },
+      format: { type: 'string', default: 'cjs' },
+      breakdown: { type: 'boolean', default: false },
+      'no-pin': { type: 'boolean', default: false },
+      json: { type: 'string' },
+      only: { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
+      try: { type: 'string', multiple: true, default: [] },
+    },
+  });
+  const formats: ModuleFormat[] = values.format === 'both' ? ['cjs', 'esm'] : values.format === 'cjs' || values.format === 'esm' ? [values.format] : [];
+  if (formats.length === 0) throw new Error(`--format ${values.format} is not one of cjs, esm, both`);
+  if (values.breakdown && values.format !== 'cjs') throw new Error('--breakdown measures the CommonJS builds only (its stage switches patch the SDK\'s CommonJS files)');
+  if (values.breakdown && values.try.length) throw new Error('--try goes with the main table, not --breakdown');
+  return {
+    rate: positive('--rate', values.rate),
+    duration: positive('--duration', values.duration),
+    warmup: positive('--warmup', values.warmup),
+    connections: positive('--connections', values.connections),
+    rounds: positive('--rounds', values.rounds),
+    formats,
+    breakdown: values.breakdown,
+    pin: !values['no-pin'],
+    json: values.json,
+    only: values.only?.split(',').map((name) => appName(name, `--only "${values.only}"`)),
+    env: values.env.map(splitPair),
+    tried: values.try.map(splitPair),
+  };
+}
+
+/** NAME=value pairs as the command line had them, for messages. */
+export function formatPairs(pairs: [string, string][]): string {
+  return pairs.map(([name, value]) => `${name}=${value}`).join(' ');
+}
+
+function splitPair(pair: string): [string, string] {
+  const at = pair.indexOf('=');
+  if (at < 1) throw new Error(`"${pair}": expected NAME=value`);
+  return [pair.slice(0, at), pair.slice(at + 1)];
+}
+
+function appName(name: string, flag: string): AppName {
+  if (!(APP_NAMES as readonly string[]).includes(name)) throw new Error(`${flag}: "${name}" is not one of ${APP_NAMES.join(', ')}`);
+  return name as AppName;
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new Error(`${flag} ${value} is not a positive number`);
+  return n;
+}

@@ -1,0 +1,59 @@
+// The benchmark's tables, in Markdown: each variant's median run, with ratios to its baseline
+// and, in the breakdown, what each stage adds to the row before it.
+import type { Run } from './measure-variant.ts';
+import type { Variant } from './variants.ts';
+
+/** The median of each figure over the rounds; responses and spans are summed. */
+export function medianRun(list: Run[]): Run {
+  const median = (pick: (run: Run) => number) => {
+    const sorted = list.map(pick).sort((a, b) => a - b);
+    return sorted[Math.floor(sorted.length / 2)];
+  };
+  const numbers = Object.keys(list[0]).filter((key) => key !== 'responses' && key !== 'spans') as (keyof Run)[];
+  return {
+    ...(Object.fromEntries(numbers.map((key) => [key, median((run) => run[key])])) as unknown as Run),
+    responses: list.reduce((sum, r) => sum + r.responses, 0),
+    spans: list.reduce((sum, r) => sum + r.spans, 0),
+  };
+}
+
+/** The main table, or with `breakdown` the stage-by-stage one, from each variant's median run. */
+export function printVariantsTable(variants: Variant[], medians: Map<Variant, Run>, { rate, breakdown }: { rate: number; breakdown: boolean }): void {
+  // Rows refer to one another by reference: one that was not measured in this run is a bug, not a blank cell.
+  const medianOf = (variant: Variant) => {
+    const median = medians.get(variant);
+    if (!median) throw new Error(`"${variant.name}" is referred to but was not measured`);
+    return median;
+  };
+  const baseOf = (variant: Variant) => medianOf(variant.base ?? variant);
+  const ratio = (value: number, of: number) => (of ? (value / of).toFixed(2) : '-');
+  const spansCell = (variant: Variant, m: Run) => (variant.baseline ? '-' : `${m.spans}/${m.responses}`);
+  if (breakdown) {
+    // Each stage's row against the one it adds to: what that stage costs per request.
+    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'µs added', 'to', 'ELU', `p99 ms @ ${rate}/s`, 'spans/answered'],
+      variants.map((variant) => {
+        const m = medianOf(variant);
+        const against = variant.against && medianOf(variant.against);
+        return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, baseOf(variant).cpuPerRequestUs),
+          against ? (m.cpuPerRequestUs - against.cpuPerRequestUs).toFixed(1) : '-', variant.against?.name.replace(`${variant.app}: `, '') ?? '',
+          m.eventLoopUtilization.toFixed(2), m.p99AtRateMs, spansCell(variant, m)];
+      }));
+  } else {
+    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'ELU', `p99 ms @ ${rate}/s`, 'req/s flat out', 'x base', 'peak RSS MB', 'start-up ms', 'spans/answered'],
+      variants.map((variant) => {
+        const [m, base] = [medianOf(variant), baseOf(variant)];
+        return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, base.cpuPerRequestUs), m.eventLoopUtilization.toFixed(2),
+          m.p99AtRateMs, Math.round(m.requestsPerSecond), ratio(m.requestsPerSecond, base.requestsPerSecond), m.peakRssMb.toFixed(0),
+          `${Math.round(m.startupMs)} (${ratio(m.startupMs, base.startupMs)})`, spansCell(variant, m)];
+      }));
+  }
+}
+
+export function printTable(header: string[], rows: (string | number)[][]): void {
+  const cells = [header, ...rows].map((row) => row.map(String));
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
+  const line = (row: string[]) => `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join(' | ')} |`;
+  console.log(line(cells[0]));
+  console.log(`|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+  for (const row of cells.slice(1)) console.log(line(row));
+}
