@@ -51,6 +51,48 @@ it('npm run bench runs all four variants, prints both tables with CPU time per r
   expect(receiver.spansPerSecond).toBeGreaterThan(0);
 }, 120_000);
 
+it('npm run bench -- --breakdown runs each row with its stage in effect, and each row says what it adds to', () => {
+  // The manual app's rows: the stage app-preload.cjs switches off, whether spans still reach the
+  // receiver, and the row it adds to.
+  const rows = [
+    { name: 'manual: SDK on, sampling off', stage: undefined, exports: false, to: 'baseline' },
+    { name: 'manual: spans recorded, not queued', stage: 'no-processor', exports: false, to: 'SDK on, sampling off' },
+    { name: 'manual: queued, exporter drops', stage: 'drop', exports: false, to: 'spans recorded, not queued' },
+    { name: 'manual: + serialized to protobuf', stage: 'serialize', exports: false, to: 'queued, exporter drops' },
+    { name: 'manual: + sent over gRPC (as shipped)', stage: undefined, exports: true, to: '+ serialized to protobuf' },
+    { name: 'manual: sent over http/protobuf', stage: undefined, exports: true, to: '+ sent over gRPC (as shipped)' },
+  ];
+  const run = runBench(['--breakdown', '--only', 'manual', '--duration', '0.5', '--warmup', '0.5', '--rounds', '1', '--rate', '300']);
+  expect(run.status, run.stderr).toBe(0);
+
+  const { runs, medians, floor } = run.figures();
+  expect(Object.keys(medians)).toEqual(['baseline', ...rows.map((row) => row.name)]);
+  for (const row of rows) {
+    const [only] = runs[row.name];
+    // The preload counted calls of the stage's patch in the app (bench.ts refuses a row with none).
+    expect(only.stage, row.name).toEqual(row.stage ? { name: row.stage, calls: expect.any(Number) } : undefined);
+    if (row.stage) expect(only.stage.calls, row.name).toBeGreaterThan(0);
+    expectPlausible(row.name, medians[row.name], ['cpuPerRequestUs', 'eventLoopUtilization', 'startupMs', 'responses']);
+    // Warm-up and fixed rate; the stages before the transport send nothing.
+    if (row.exports) expectSpanPerRequest(row.name, medians[row.name], 2);
+    else expect(medians[row.name].spans, `${row.name}: SERVER spans received`).toBe(0);
+
+    // Its table row: what it adds, in µs, to the row it names.
+    const cells = run.stdout.split('\n').find((line) => line.startsWith(`| ${row.name} `))?.split('|').map((cell) => cell.trim());
+    expect(cells?.[4], `${row.name}: µs added`).toMatch(/^-?\d+\.\d$/);
+    expect(cells?.[5], `${row.name}: to`).toBe(row.to);
+  }
+  expect(floor.recordAndQueueUs).toBeGreaterThan(0);
+  expect(floor.serializeUs).toBeGreaterThan(0);
+}, 120_000);
+
+it('npm run bench refuses a run whose BENCH_STAGE patch the app never called', () => {
+  // The manual app loads no instrumentation-express, so the no-express patch is never reached.
+  const run = runBench(['--only', 'manual', '--env', 'BENCH_STAGE=no-express', '--duration', '0.5', '--warmup', '0.5', '--rounds', '1', '--rate', '300']);
+  expect(run.status).toBe(1);
+  expect(run.stderr).toMatch(/^bench: manual \(\d+ requests answered\): BENCH_STAGE=no-express did not take effect: the app never called its patch/m);
+}, 60_000);
+
 it('npm run bench refuses an --only that names no app, in one line, before starting anything', () => {
   const run = spawnSync(process.execPath, [BENCH, '--only', 'manual,nginx'], { encoding: 'utf8' });
   expect(run.status).toBe(2);

@@ -3,22 +3,31 @@
 import type { Run } from './measure-variant.ts';
 import type { Variant } from './variants.ts';
 
+/** A variant's figures over its rounds. */
+export type MedianRun = Omit<Run, 'stage'>;
+
 /** The median of each figure over the rounds; responses and spans are summed. */
-export function medianRun(list: Run[]): Run {
-  const median = (pick: (run: Run) => number) => {
-    const sorted = list.map(pick).sort((a, b) => a - b);
+export function medianRun(list: Run[]): MedianRun {
+  const median = (key: Exclude<keyof MedianRun, 'responses' | 'spans'>) => {
+    const sorted = list.map((run) => run[key]).sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)];
   };
-  const numbers = Object.keys(list[0]).filter((key) => key !== 'responses' && key !== 'spans') as (keyof Run)[];
   return {
-    ...(Object.fromEntries(numbers.map((key) => [key, median((run) => run[key])])) as unknown as Run),
+    cpuPerRequestUs: median('cpuPerRequestUs'),
+    eventLoopUtilization: median('eventLoopUtilization'),
+    p99AtRateMs: median('p99AtRateMs'),
+    requestsPerSecond: median('requestsPerSecond'),
+    p50Ms: median('p50Ms'),
+    p99Ms: median('p99Ms'),
+    peakRssMb: median('peakRssMb'),
+    startupMs: median('startupMs'),
     responses: list.reduce((sum, r) => sum + r.responses, 0),
     spans: list.reduce((sum, r) => sum + r.spans, 0),
   };
 }
 
 /** The main table, or with `breakdown` the stage-by-stage one, from each variant's median run. */
-export function printVariantsTable(variants: Variant[], medians: Map<Variant, Run>, { rate, breakdown }: { rate: number; breakdown: boolean }): void {
+export function printVariantsTable(variants: Variant[], medians: Map<Variant, MedianRun>, { rate, breakdown }: { rate: number; breakdown: boolean }): void {
   // Rows refer to one another by reference: one that was not measured in this run is a bug, not a blank cell.
   const medianOf = (variant: Variant) => {
     const median = medians.get(variant);
@@ -27,7 +36,7 @@ export function printVariantsTable(variants: Variant[], medians: Map<Variant, Ru
   };
   const baseOf = (variant: Variant) => medianOf(variant.base ?? variant);
   const ratio = (value: number, of: number) => (of ? (value / of).toFixed(2) : '-');
-  const spansCell = (variant: Variant, m: Run) => (variant.baseline ? '-' : `${m.spans}/${m.responses}`);
+  const spansCell = (variant: Variant, m: MedianRun) => (variant.baseline ? '-' : `${m.spans}/${m.responses}`);
   if (breakdown) {
     // Each stage's row against the one it adds to: what that stage costs per request.
     printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'µs added', 'to', 'ELU', `p99 ms @ ${rate}/s`, 'spans/answered'],

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { formatPairs, readBenchOptions, type BenchOptions } from './bench-options.ts';
 import { startBenchReceiver } from './bench-receiver.ts';
 import { medianRun, printTable, printVariantsTable } from './bench-tables.ts';
-import { measureVariant, type Run, type RunContext } from './measure-variant.ts';
+import { measureVariant, VariantFailed, type Run, type RunContext } from './measure-variant.ts';
 import { pinSelf } from './process-stats.ts';
 import { measureReceiver } from './receiver-throughput.ts';
 import { measureSdkFloor } from './sdk-floor.ts';
@@ -35,14 +35,22 @@ const steps = rounds * variants.length;
 if (options.env.length) console.log(`bench: the traced apps get ${formatPairs(options.env)}`);
 console.log(`bench: ${rounds} round${rounds === 1 ? '' : 's'} of ${variants.length} variants; each: ${warmup} s warm-up, ${rate} req/s for ${duration} s` +
   `${breakdown ? '' : `, then ${connections} connections flat out for ${duration} s`}${context.appCpu === undefined ? '' : `; apps pinned to CPU ${context.appCpu}, the load on the others`}`);
-for (let round = 1, step = 1; round <= rounds; round++) {
-  // Interleaved, so that whatever the machine does meanwhile hits every variant alike.
-  for (const variant of variants) {
-    const run = await measureVariant(variant, context);
-    runs.get(variant)!.push(run);
-    console.log(`[${step++}/${steps}] round ${round} ${variant.name}: ${run.cpuPerRequestUs.toFixed(0)} µs CPU/request, ELU ${run.eventLoopUtilization.toFixed(2)}, ` +
-      `p99 ${run.p99AtRateMs} ms at ${rate}/s${breakdown ? '' : `; ${Math.round(run.requestsPerSecond)} req/s flat out`}; start-up ${Math.round(run.startupMs)} ms; spans ${run.spans}/${run.responses}`);
+try {
+  for (let round = 1, step = 1; round <= rounds; round++) {
+    // Interleaved, so that whatever the machine does meanwhile hits every variant alike.
+    for (const variant of variants) {
+      const run = await measureVariant(variant, context);
+      runs.get(variant)!.push(run);
+      console.log(`[${step++}/${steps}] round ${round} ${variant.name}: ${run.cpuPerRequestUs.toFixed(0)} µs CPU/request, ELU ${run.eventLoopUtilization.toFixed(2)}, ` +
+        `p99 ${run.p99AtRateMs} ms at ${rate}/s${breakdown ? '' : `; ${Math.round(run.requestsPerSecond)} req/s flat out`}; start-up ${Math.round(run.startupMs)} ms; spans ${run.spans}/${run.responses}` +
+        `${run.stage ? `; ${run.stage.name} patch called ${run.stage.calls === 1 ? 'once' : `${run.stage.calls} times`}` : ''}`);
+    }
   }
+} catch (error) {
+  // A variant's failure is its message (with the app's output), not a stack trace of the bench.
+  if (!(error instanceof VariantFailed)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exit(1);
 }
 context.receiver.close();
 

@@ -22,6 +22,13 @@ export interface Run {
   startupMs: number;
   responses: number;
   spans: number;
+  /** With BENCH_STAGE: the stage, and how often the app called its patch (never 0: refused). */
+  stage?: { name: string; calls: number };
+}
+
+/** A variant that could not be measured as it should: bench.ts says why and stops. */
+export class VariantFailed extends Error {
+  override name = 'VariantFailed';
 }
 
 /** What every measurement of one benchmark run shares. */
@@ -48,7 +55,7 @@ export async function measureVariant(variant: Variant, { options, receiver, appC
     const url = `${app.url}/server_request?param=bench`;
     // Start-up: from spawn to the first 200, npm included.
     for (let tries = 0; (await fetch(url).then((r) => r.status, () => 0)) !== 200; tries++) {
-      if (tries === 100) throw new Error(`${variant.name} listens but does not answer 200:\n${app.output()}`);
+      if (tries === 100) throw new VariantFailed(`${variant.name} listens but does not answer 200:\n${app.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     const startupMs = performance.now() - started;
@@ -63,7 +70,13 @@ export async function measureVariant(variant: Variant, { options, receiver, appC
     const max = options.breakdown ? undefined : await autocannon({ url, connections, duration });
     const rss = peakRssMb(app.pid);
     const exit = await app.stop('SIGTERM'); // flushes the spans still queued
-    if (exit.code !== 0) throw new Error(`${variant.name} exited with ${exit.code ?? exit.signal}:\n${app.output()}`);
+    if (exit.code !== 0) throw new VariantFailed(`${variant.name} exited with ${exit.code ?? exit.signal}:\n${app.output()}`);
+    // Answered with 200. A request still in flight when a run ends is served, and traced, but
+    // not counted: up to one per connection per run. (autocannon's `sent` counts more than it
+    // sends when a rate is set.)
+    const responses = 1 + warm['2xx'] + fixed['2xx'] + (max?.['2xx'] ?? 0);
+    // BENCH_STAGE comes from --breakdown, or from --env or --try: checked alike.
+    const stage = env.BENCH_STAGE ? await stageInEffect(app, env.BENCH_STAGE, `${variant.name} (${responses} requests answered)`) : undefined;
     const { serverSpans } = await receiver.ask<{ serverSpans: number }>('count');
     await receiver.ask('clear');
     return {
@@ -75,15 +88,23 @@ export async function measureVariant(variant: Variant, { options, receiver, appC
       p99Ms: max?.latency.p99 ?? 0,
       peakRssMb: rss,
       startupMs,
-      // Answered with 200. A request still in flight when a run ends is served, and traced, but
-      // not counted: up to one per connection per run. (autocannon's `sent` counts more than it
-      // sends when a rate is set.)
-      responses: 1 + warm['2xx'] + fixed['2xx'] + (max?.['2xx'] ?? 0),
+      responses,
       spans: serverSpans,
+      stage,
     };
   } finally {
     await app.stop('SIGKILL');
   }
+}
+
+/**
+ * How often the app, now exited, called the patch of BENCH_STAGE=`stage`, as app-preload.cjs
+ * printed it at exit. Throws if never: the row would measure the pipeline it claims to switch off.
+ */
+async function stageInEffect(app: AppProcess, stage: string, what: string): Promise<{ name: string; calls: number }> {
+  const [, calls] = await app.waitForOutput(new RegExp(`^bench-stage pid=${app.pid} ${stage} calls=(\\d+)$`, 'm'), 5000);
+  if (Number(calls) === 0) throw new VariantFailed(`${what}: BENCH_STAGE=${stage} did not take effect: the app never called its patch (scripts/bench/app-preload.cjs)`);
+  return { name: stage, calls: Number(calls) };
 }
 
 /** Asks the app's preloaded probe for its event loop utilisation since the last ask (the n-th ask). */
