@@ -14,13 +14,12 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
-import { readTelemetryConfig, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
+import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
 import { parseArgs } from 'node:util';
 
 const ANSWER_TIMEOUT_MS = 10_000;
 
 let targets: { app: AppName; url: URL }[];
-let sdk: NodeSDK;
 try {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { app: { type: 'string', default: 'all' }, port: { type: 'string' } } });
   if (positionals.length !== 1) throw new Error('usage: npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]');
@@ -33,14 +32,15 @@ try {
     url.searchParams.set('param', positionals[0]);
     return { app, url };
   });
-  // The same OTEL_* handling as the apps (service name, exporter, protocol, endpoint, batching).
-  const config = readTelemetryConfig({ serviceName: 'client' });
-  useConciseDiagnostics(config);
-  sdk = new NodeSDK({ ...tracesOnlySdkOptions(config), instrumentations: [] });
 } catch (error) {
   console.error(`client: ${(error as Error).message}`);
   process.exit(2);
 }
+// The same OTEL_* handling as the apps (service name, exporter, protocol, endpoint, batching); a
+// setting it cannot use: one line, exit 1.
+const config = readTelemetryConfigOrExit({ serviceName: 'client' });
+useConciseDiagnostics(config);
+const sdk = new NodeSDK({ ...tracesOnlySdkOptions(config), instrumentations: [] });
 // Registers the tracer provider, and the W3C propagator and context manager that inject() uses.
 sdk.start();
 const tracer = trace.getTracer('otel-three-ways-client');

@@ -7,6 +7,7 @@ import { startReceiver } from '@repo/otlp-receiver';
 import { compareTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
 import { showValue } from '@repo/trace-model';
 import { parseArgs } from 'node:util';
+import { exitOnUnusableAppSettings } from './app-settings.ts';
 
 let args: ReturnType<typeof readArgs>;
 try {
@@ -15,6 +16,7 @@ try {
   console.error(`compare: ${(error as Error).message}`);
   process.exit(2);
 }
+exitOnUnusableAppSettings('compare', process.env);
 const target = args.positionals[0] ?? '/server_request?param=compare';
 const format = args.values.esm ? 'esm' : 'cjs';
 const COLUMN = 32;

@@ -1,48 +1,75 @@
-// `npm run demo [-- --esm]`: the receiver and the three apps side by side (their ES module
-// builds with --esm), the original's three requests, then everything keeps running for more
-// requests until Ctrl-C.
+// `npm run demo [-- --esm] [--collector URL [--protocol grpc|http/protobuf|http/json]] [--free-ports]`:
+// the receiver and the three apps side by side (their ES module builds with --esm), the original's
+// three requests through the traced client, then everything keeps running for more requests until
+// Ctrl-C. With --collector, the apps and the client export to that collector instead, and no
+// receiver starts. --free-ports takes free ports for everything (the browser tests use it, so
+// that they run beside a demo of yours).
 import { APP_NAMES, type AppName, APPS, type ModuleFormat, startScript, TOOL_PORTS } from '@repo/app-catalogue';
+import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry';
 import concurrently from 'concurrently';
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { parseArgs } from 'node:util';
+import { exitOnUnusableAppSettings } from './app-settings.ts';
+import { busyPorts, freePort, waitUntilListening } from './local-ports.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
-// The receiver reads TRACE_UI_PORT the same way.
-let uiPort: number;
-let format: ModuleFormat;
+// A demo setting, said once at start: spans on screen within a second or two of each request.
+const DEMO_BATCH_DELAY_MS = '500';
+const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', programmatic: 'magenta' };
+
+let options: ReturnType<typeof readOptions>;
 try {
-  format = parseArgs({ options: { esm: { type: 'boolean', default: false } } }).values.esm ? 'esm' : 'cjs';
-  uiPort = readTraceUiPort();
+  options = readOptions();
 } catch (error) {
   console.error(`demo: ${(error as Error).message}`);
   process.exit(1);
 }
-const RECEIVER_PORTS = [TOOL_PORTS.otlpGrpc, TOOL_PORTS.otlpHttp, uiPort];
-const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', programmatic: 'magenta' };
-const DEMO_APPS = APP_NAMES.map((name) => ({ name, port: APPS[name].defaultPort, directory: APPS[name].directory, color: COLORS[name] }));
+const { format, collector, freePorts } = options;
+const receiverPorts = collector ? undefined : {
+  grpc: freePorts ? await freePort() : TOOL_PORTS.otlpGrpc,
+  http: freePorts ? await freePort() : TOOL_PORTS.otlpHttp,
+  ui: freePorts ? await freePort() : options.uiPort,
+};
+const apps = await Promise.all(APP_NAMES.map(async (name) => ({ name, port: freePorts ? await freePort() : APPS[name].defaultPort })));
 
-const busy = await busyPorts([...RECEIVER_PORTS, ...DEMO_APPS.map((app) => app.port)]);
+const busy = await busyPorts([...(receiverPorts ? Object.values(receiverPorts) : []), ...apps.map((app) => app.port)]);
 if (busy.length > 0) {
-  console.error(
-    `demo: port ${busy.join(', ')} ${busy.length === 1 ? 'is' : 'are'} already in use; is a demo or a collector still running?\n` +
-      `Find it with: ss -ltnp '( ${busy.map((port) => `sport = :${port}`).join(' or ')} )'`,
-  );
+  const collectorHint = receiverPorts && busy.some((port) => Object.values(receiverPorts).includes(port))
+    ? `; if it is a collector or Jaeger of yours, send the demo there instead: npm run demo -- --collector http://localhost:${TOOL_PORTS.otlpGrpc}`
+    : '';
+  console.error(`demo: port ${busy.join(', ')} ${busy.length === 1 ? 'is' : 'are'} already in use (find it with: ss -ltnp '( ${busy.map((port) => `sport = :${port}`).join(' or ')} )')${collectorHint}`);
   process.exit(1);
 }
 
+// What the apps and the client get: where to export, and the demo's short batch delay, unless set.
+const exportEnv: Record<string, string> = {
+  ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: collector.protocol } : {}),
+  ...(receiverPorts && freePorts ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiverPorts.grpc}` } : {}),
+  ...(process.env.OTEL_BSP_SCHEDULE_DELAY ? {} : { OTEL_BSP_SCHEDULE_DELAY: DEMO_BATCH_DELAY_MS }),
+};
+exitOnUnusableAppSettings('demo', { ...process.env, ...exportEnv });
+
 if (format === 'esm') console.log('demo: the apps run their ES module builds (npm run start:esm)');
-console.log(`demo: the trace UI will be at http://localhost:${uiPort} (traces, one trace's waterfall, the three apps compared)\n`);
+if (exportEnv.OTEL_BSP_SCHEDULE_DELAY) {
+  console.log(`demo: the apps send their spans every ${DEMO_BATCH_DELAY_MS} ms (OTEL_BSP_SCHEDULE_DELAY=${DEMO_BATCH_DELAY_MS}, a demo setting; the default is 5000 ms)`);
+}
+console.log(collector
+  ? `demo: the apps and the client export to ${collector.url} over ${collector.protocol}; no receiver of the demo's own\n`
+  : `demo: the trace UI will be at http://localhost:${receiverPorts!.ui} (traces, one trace's waterfall, the three apps compared)\n`);
 
 const { result } = concurrently(
   [
-    // The node running this script: Node 24, even where the shell's `node` is older.
-    { name: 'receiver', command: `"${process.execPath}" scripts/receiver.ts`, prefixColor: 'yellow' },
-    ...DEMO_APPS.map((app) => ({
+    // The node running this script: Node 24, even where the shell's `node` is older. The apps
+    // send every 500 ms and the client at once, so a trace is whole after a second of quiet.
+    ...(receiverPorts ? [{
+      name: 'receiver', prefixColor: 'yellow',
+      command: `"${process.execPath}" scripts/receiver.ts --grpc-port ${receiverPorts.grpc} --http-port ${receiverPorts.http} --ui-port ${receiverPorts.ui} --trace-idle-ms 1000`,
+    }] : []),
+    ...apps.map((app) => ({
       name: app.name,
-      command: `npm run ${startScript(format)} --workspace ${app.directory}`,
-      prefixColor: app.color,
-      env: { PORT: String(app.port) },
+      command: `npm run ${startScript(format)} --workspace ${APPS[app.name].directory}`,
+      prefixColor: COLORS[app.name],
+      env: { ...exportEnv, PORT: String(app.port) },
     })),
   ],
   { killOthersOn: ['failure'], padPrefix: true },
@@ -61,58 +88,49 @@ await result.then(
 async function sendOriginalRequests(): Promise<void> {
   const started = Date.now();
   try {
-    await Promise.all(DEMO_APPS.map((app) => waitUntilListening(app.port, 30_000)));
+    await Promise.all(apps.map((app) => waitUntilListening(app.port, 30_000)));
   } catch (error) {
     console.error(`demo: ${(error as Error).message}`);
     return;
   }
-  console.log(`\ndemo: the three apps answer after ${((Date.now() - started) / 1000).toFixed(1)} s; sending the original's requests through the traced client\n`);
+  console.log(`\ndemo: the three apps answer after ${((Date.now() - started) / 1000).toFixed(1)} s (${apps.map((app) => `${app.name} http://localhost:${app.port}`).join(', ')}); sending the original's requests through the traced client\n`);
   // As in the original's README: `client.py <param>` once for each server.
-  for (const app of DEMO_APPS) await runClient([app.name, '--app', app.name]);
+  for (const app of apps) await runClient([app.name, '--app', app.name, '--port', String(app.port)]);
   console.log(
-    `\ndemo: open http://localhost:${uiPort} to see the traces; the receiver also prints each one once\n` +
-      '      all its spans are exported (the apps send a batch every 5 s), within about 10 s.\n' +
-      "      More: npm run client -- hello   or   curl 'http://localhost:8082/error'   /nothing-here\n" +
+    `\ndemo: ${receiverPorts ? `open http://localhost:${receiverPorts.ui} to see the traces; the receiver also prints each one a second after its last span` : `the traces are in your collector at ${collector!.url}`}\n` +
+      `      More: npm run client -- hello   or   curl 'http://localhost:${apps[1].port}/error'   /nothing-here\n` +
       '      Ctrl-C stops everything.\n',
   );
 }
 
-/** `npm run client -- <args>`, on this script's Node, its lines passed through. */
+/** `npm run client -- <args>`, on this script's Node, exporting where the apps do, its lines passed through. */
 function runClient(args: string[]): Promise<void> {
   return new Promise((resolve) => {
-    const client = spawn(process.execPath, ['scripts/client.ts', ...args], { stdio: 'inherit' });
+    const client = spawn(process.execPath, ['scripts/client.ts', ...args], { stdio: 'inherit', env: { ...process.env, ...exportEnv } });
     client.once('exit', () => resolve());
   });
 }
 
-// A TCP connect, not an HTTP request, so that the only traces shown are the demo's requests.
-async function waitUntilListening(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await connects(port))) {
-    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-function connects(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, 'localhost');
-    socket.once('connect', () => resolve(true)).once('error', () => resolve(false));
-    socket.once('close', () => socket.destroy());
-    socket.once('connect', () => socket.end());
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      esm: { type: 'boolean', default: false },
+      collector: { type: 'string' },
+      protocol: { type: 'string' },
+      'free-ports': { type: 'boolean', default: false },
+    },
   });
-}
-
-async function busyPorts(ports: number[]): Promise<number[]> {
-  const results = await Promise.all(
-    ports.map(
-      (port) =>
-        new Promise<number | null>((resolve) => {
-          const probe = net.createServer();
-          probe.once('error', () => resolve(port));
-          probe.listen(port, () => probe.close(() => resolve(null)));
-        }),
-    ),
-  );
-  return results.filter((port): port is number => port !== null);
+  if (values.protocol !== undefined && values.collector === undefined) throw new Error('--protocol goes with --collector');
+  const protocol = values.protocol ?? 'grpc';
+  if (!(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) throw new Error(`--protocol "${protocol}" is not one of ${OTLP_PROTOCOLS.join(', ')}`);
+  if (values.collector !== undefined && !/^https?:\/\/[^/]+/.test(values.collector)) {
+    throw new Error(`--collector "${values.collector}" is not a collector's URL (http://host:port, e.g. http://localhost:4317)`);
+  }
+  return {
+    format: (values.esm ? 'esm' : 'cjs') as ModuleFormat,
+    collector: values.collector === undefined ? undefined : { url: values.collector, protocol: protocol as OtlpProtocol },
+    freePorts: values['free-ports'],
+    // The receiver reads TRACE_UI_PORT the same way.
+    uiPort: readTraceUiPort(),
+  };
 }

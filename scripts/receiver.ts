@@ -1,6 +1,7 @@
-// `npm run receiver [-- --grpc-port 4317 --http-port 4318 --ui-port 16686 --host localhost]`:
-// the embedded OTLP receiver, printing each trace as a tree once it is complete, and its web UI
-// (TRACE_UI_PORT also sets the UI's port). Ctrl-C stops it.
+// `npm run receiver [-- --grpc-port 4317 --http-port 4318 --ui-port 16686 --host localhost
+//                       --trace-idle-ms 6000]`: the embedded OTLP receiver, printing each trace as
+// a tree once none of its spans came for --trace-idle-ms (again, whole, if a span of it comes
+// later), and its web UI (TRACE_UI_PORT also sets the UI's port). Ctrl-C stops it.
 import { TOOL_PORTS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
 import { startReceiver } from '@repo/otlp-receiver';
@@ -9,13 +10,12 @@ import { startTraceUi } from '@repo/trace-ui';
 import { parseArgs } from 'node:util';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
-const TRACE_IDLE_MS = 6000;
-
 interface ReceiverCommandConfig {
   grpcPort: number;
   httpPort: number;
   uiPort: number;
   host: string;
+  traceIdleMs: number;
 }
 
 function readReceiverCommandConfig(args: string[], env: Record<string, string | undefined>): ReceiverCommandConfig {
@@ -26,13 +26,18 @@ function readReceiverCommandConfig(args: string[], env: Record<string, string | 
       'http-port': { type: 'string', default: String(TOOL_PORTS.otlpHttp) },
       'ui-port': { type: 'string' },
       host: { type: 'string', default: 'localhost' },
+      // An app's batch leaves every 5 s by default (OTEL_BSP_SCHEDULE_DELAY), the client's at once.
+      'trace-idle-ms': { type: 'string', default: '6000' },
     },
   });
+  const traceIdleMs = Number(values['trace-idle-ms']);
+  if (!Number.isSafeInteger(traceIdleMs) || traceIdleMs < 1) throw new Error(`--trace-idle-ms="${values['trace-idle-ms']}" is not a whole number of milliseconds above 0`);
   return {
     grpcPort: parsePort(values['grpc-port'], '--grpc-port'),
     httpPort: parsePort(values['http-port'], '--http-port'),
     uiPort: values['ui-port'] === undefined ? readTraceUiPort(env) : parsePort(values['ui-port'], '--ui-port'),
     host: values.host,
+    traceIdleMs,
   };
 }
 
@@ -43,10 +48,10 @@ try {
     grpcPort,
     httpPort,
     host,
-    // A trace's services export on their own schedules (the client at once, an app's batch every
-    // 5 s by default): it is printed once none of its spans came for longer than that.
-    traceIdleMs: TRACE_IDLE_MS,
-    onTrace: (spans) => console.log(`${formatTrace(spans)}\n`),
+    // A trace's services export on their own schedules: it is printed once none of its spans came
+    // for longer than the slowest's batch delay, and again if one comes later still.
+    traceIdleMs: config.traceIdleMs,
+    onTrace: (spans, late) => console.log(`${formatTrace(spans)}\n${late ? `(printed again: ${late.added} more span${late.added === 1 ? '' : 's'} came)\n` : ''}`),
   });
   const ui = await startTraceUi({ receiver, port: config.uiPort, host: config.host }).catch(async (error: Error) => {
     await receiver.close();

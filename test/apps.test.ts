@@ -1,9 +1,10 @@
 // Each app as a user runs it (`npm start --workspace apps/<name>`), exporting over real OTLP to
 // a real receiver. What the three produce compared span by span is test/equivalence.test.ts.
 import { APP_NAMES, APPS, MODULE_FORMATS } from '@repo/app-catalogue';
-import { type AppProcess, startApp } from '@repo/app-process';
+import { type AppProcess, repoRoot, startApp } from '@repo/app-process';
 import { startReceiver, type Receiver } from '@repo/otlp-receiver';
 import type { ReceivedSpan } from '@repo/trace-model';
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppForTest } from './app-fixture.ts';
@@ -30,11 +31,13 @@ describe.each(APP_NAMES)('the %s app', (name) => {
   });
   afterAll(() => app?.stop('SIGKILL'));
 
-  it('answers the routes: /server_request "served", /health 200, /error 500, anything else 404', async () => {
+  it('answers the routes: /server_request "served", /health 200, /error 500, /api/items/<number>, anything else 404', async () => {
     const get = (path: string) => fetch(`${app.url}${path}`).then(async (r) => [r.status, await r.text()]);
     expect(await get('/server_request?param=routes')).toEqual([200, 'served']);
     expect((await get('/health'))[0]).toBe(200);
     expect(await get('/error')).toEqual([500, 'internal error']);
+    expect(await get('/api/items/7')).toEqual([200, 'item 7']);
+    expect(await get('/api/items/x')).toEqual([404, 'not found']);
     expect(await get('/no/such/path')).toEqual([404, 'not found']);
     expect(app.output()).toContain('server_request param=routes');
   });
@@ -99,5 +102,19 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     } finally {
       holder.close();
     }
+  });
+});
+
+// A setting that cannot be used: one line naming it and exit 1, from `npm start` as a user runs
+// it (no stack trace, no npm error block), in each app alike, the automatic one included.
+describe.each(APP_NAMES)('the %s app, started with a setting it cannot use', (name) => {
+  it.each([
+    ['OTEL_EXPORTER_OTLP_PROTOCOL', 'foo', 'OTEL_EXPORTER_OTLP_PROTOCOL="foo" is not one of grpc, http/protobuf, http/json'],
+    ['OTEL_TRACES_EXPORTER', 'zipkn', 'OTEL_TRACES_EXPORTER="zipkn": "zipkn" is not one of otlp, console, none'],
+    ['OTEL_BSP_SCHEDULE_DELAY', 'soon', 'OTEL_BSP_SCHEDULE_DELAY="soon" is not a whole number >= 0'],
+    ['PORT', 'abc', 'PORT="abc" is not a port number (0-65535)'],
+  ])('%s=%s: prints "cannot start: <why>" and nothing else, and exits 1', (variable, value, why) => {
+    const run = spawnSync('npm', ['start', '--workspace', APPS[name].directory], { cwd: repoRoot, env: { ...process.env, [variable]: value }, encoding: 'utf8' });
+    expect({ status: run.status, output: `${run.stdout}${run.stderr}` }).toEqual({ status: 1, output: `cannot start: ${why}\n` });
   });
 });

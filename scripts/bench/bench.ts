@@ -5,6 +5,7 @@
 // CPU time per request at a fixed rate first, then requests/s at saturation.
 // `npm run bench -- --breakdown`: where those microseconds go, one stage of the pipeline at a time.
 import { writeFileSync } from 'node:fs';
+import { exitOnUnusableAppSettings } from '../app-settings.ts';
 import { formatPairs, readBenchOptions, type BenchOptions } from './bench-options.ts';
 import { startBenchReceiver } from './bench-receiver.ts';
 import { medianRun, printTable, printVariantsTable } from './bench-tables.ts';
@@ -21,6 +22,7 @@ try {
   console.error(`bench: ${(error as Error).message}`);
   process.exit(2);
 }
+exitOnUnusableAppSettings('bench', { ...process.env, ...Object.fromEntries(options.env) });
 const { duration, connections, rate, rounds, warmup, breakdown, formats } = options;
 
 const variants = breakdown ? breakdownVariants(options.only) : mainVariants(formats, options.only, options.tried);

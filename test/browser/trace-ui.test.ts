@@ -1,49 +1,42 @@
 // The trace UI in a real browser (Debian's chromium, driven by playwright-core) against the demo's
-// real processes: `node scripts/demo.ts` starts the receiver with its UI and the three apps, and
-// sends the original's requests. `npm run test:browser`; UPDATE_SCREENSHOTS=1 (`npm run
-// screenshots`) also writes the README's pictures to shared/trace-ui/screenshots/.
+// real processes: `node scripts/demo.ts --free-ports` starts the receiver with its UI and the three
+// apps, and sends the original's requests. `npm run test:browser`; UPDATE_SCREENSHOTS=1 (`npm run
+// screenshots`) also writes the README's pictures to shared/lab/trace-ui/screenshots/.
 import { SpanKind, type Attributes } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { APP_NAMES, APPS } from '@repo/app-catalogue';
-import { repoRoot } from '@repo/app-process';
-import { explainDifference, UNEXPLAINED } from '@repo/app-catalogue';
+import { APP_NAMES, type AppName, APPS, explainDifference, UNEXPLAINED } from '@repo/app-catalogue';
+import { repoRoot, startTool, type ToolProcess } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import { startTraceUi, type CompareView } from '@repo/trace-ui';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
-const UI = 'http://localhost:16686';
-const APP_URLS = { manual: 'http://localhost:8081', automatic: 'http://localhost:8082', programmatic: 'http://localhost:8083' };
 const HOSTILE_NAME = '<img src=x onerror="window.__injected = true">';
 const HOSTILE_VALUE = '<b>bold</b><script>window.__injected = true</script>';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(repoRoot, 'shared/lab/trace-ui/screenshots') : mkdtempSync(path.join(tmpdir(), 'trace-ui-'));
 
-let demo: ChildProcess;
-let demoOutput = '';
+let demo: ToolProcess;
+// Read from the demo's own lines: it runs on free ports, so that a demo of yours can run meanwhile.
+let UI: string;
+let APP_URLS: Record<AppName, string>;
 let profile: string;
 let browser: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-  // The demo as a user runs it, with batches every 200 ms instead of 5 s so the test waits less.
-  demo = spawn(process.execPath, ['scripts/demo.ts'], {
-    cwd: repoRoot,
-    env: { ...process.env, OTEL_BSP_SCHEDULE_DELAY: '200', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group, so that afterAll can stop all of it, like Ctrl-C
-  });
-  demo.stdout!.on('data', (chunk) => (demoOutput += chunk));
-  demo.stderr!.on('data', (chunk) => (demoOutput += chunk));
-  await waitFor(() => (demoOutput.match(/-> 200 served · trace/g) ?? []).length === 3, 90_000, 'the demo to send its three requests through the client');
-  expect(demoOutput.split('\n').slice(0, 3).join('\n')).toContain(`the trace UI will be at ${UI}`);
+  // The demo as a user runs it, on free ports, with batches every 200 ms so the test waits less.
+  demo = startTool('demo.ts', ['--free-ports'], { OTEL_BSP_SCHEDULE_DELAY: '200', FORCE_COLOR: '0' });
+  [, UI] = await demo.waitForOutput(/the trace UI will be at (http:\/\/localhost:\d+)/, 60_000);
+  const [answering] = await demo.waitForOutput(/the three apps answer after .*/, 90_000);
+  APP_URLS = Object.fromEntries(APP_NAMES.map((name) => [name, new RegExp(`${name} (http://localhost:\\d+)`).exec(answering)![1]])) as Record<AppName, string>;
+  await demo.waitForOutput(/(-> 200 served · trace[^]*){3}/, 60_000);
 
   // What a user might do next: the error route and /health.
   for (const url of Object.values(APP_URLS)) await fetch(`${url}/error`);
@@ -67,42 +60,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
-  if (demo?.exitCode === null) {
-    const exited = new Promise((resolve) => demo.once('exit', resolve));
-    process.kill(-demo.pid!, 'SIGINT');
-    // Ctrl-C, and SIGKILL to the whole group if it has not ended 15 s later.
-    const killer = setTimeout(() => process.kill(-demo.pid!, 'SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(killer);
-  }
+  // Ctrl-C to the whole demo, and SIGKILL to it if it has not ended 15 s later.
+  await demo?.stop('SIGINT');
 });
-
-/** Resolves once `done` holds for the demo's output, checked as each piece of it arrives. */
-function waitFor(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (!done()) return;
-      finish();
-      resolve();
-    };
-    const exited = () => {
-      finish();
-      reject(new Error(`the demo exited (${demo.exitCode}) before ${what}:\n${demoOutput}`));
-    };
-    const timer = setTimeout(() => {
-      finish();
-      reject(new Error(`timed out waiting for ${what}:\n${demoOutput}`));
-    }, timeoutMs);
-    const finish = () => {
-      clearTimeout(timer);
-      demo.stdout!.off('data', check);
-      demo.off('exit', exited);
-    };
-    demo.stdout!.on('data', check);
-    demo.once('exit', exited);
-    check();
-  });
-}
 
 /**
  * A receiver and its UI of the test's own, on free ports, gone when the test ends: spans a test

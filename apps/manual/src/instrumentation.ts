@@ -2,9 +2,9 @@
 // module build), like the programmatic app's: the SDK is running before the first request, and
 // createApp() starts nothing itself.
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { readTelemetryConfig, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
+import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
 
-const config = readTelemetryConfig({ serviceName: 'manual-instrument-service' });
+const config = readTelemetryConfigOrExit({ serviceName: 'manual-instrument-service' });
 // One line per problem, and one per collector outage rather than one per failed batch.
 useConciseDiagnostics(config);
 

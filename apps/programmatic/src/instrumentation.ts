@@ -4,9 +4,9 @@
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { readTelemetryConfig, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
+import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
 
-const config = readTelemetryConfig({ serviceName: 'programmatic-instrument-service' });
+const config = readTelemetryConfigOrExit({ serviceName: 'programmatic-instrument-service' });
 // One line per problem, and one per collector outage rather than one per failed batch.
 useConciseDiagnostics(config);
 

@@ -37,7 +37,14 @@ export function parsePort(value: string, name: string): number {
  */
 export function runServer(app: Listenable, options: RunServerOptions): Server {
   const { defaultPort, onClose, drainTimeoutMs = 5000, exitTimeoutMs = 10000 } = options;
-  const port = readPort(defaultPort, options.env);
+  let port: number;
+  try {
+    port = readPort(defaultPort, options.env);
+  } catch (error) {
+    // An unusable PORT stops the app before it starts: one line naming it, not a stack trace.
+    console.error(`cannot start: ${(error as Error).message}`);
+    process.exit(1);
+  }
   let stopping: Promise<void> | undefined;
 
   const server = app.listen(port, (error) => {

@@ -46,6 +46,20 @@ export class TelemetryConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * readTelemetryConfig for an app's start-up: a setting that cannot be used stops it before
+ * anything starts, with one line naming the variable (`cannot start: OTEL_…="…" is not …`), exit 1.
+ */
+export function readTelemetryConfigOrExit(defaults: { serviceName: string }, env: Env = process.env): TelemetryConfig {
+  try {
+    return readTelemetryConfig(defaults, env);
+  } catch (error) {
+    if (!(error instanceof TelemetryConfigError)) throw error;
+    console.error(`cannot start: ${error.message}`);
+    process.exit(1);
+  }
+}
+
 export function readTelemetryConfig(
   defaults: { serviceName: string },
   env: Env = process.env,

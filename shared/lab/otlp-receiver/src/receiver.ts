@@ -17,8 +17,11 @@ export interface ReceiverOptions {
   maxMessageBytes?: number;
   /** A trace counts as finished when none of its spans arrived for this long. Default 500 ms. */
   traceIdleMs?: number;
-  /** Called with each finished trace's spans, e.g. to print it. */
-  onTrace?: (spans: ReceivedSpan[]) => void;
+  /**
+   * Called with each finished trace's spans, e.g. to print it; and again with the whole trace when
+   * spans of it arrive after that (`late`: how many), so that none is lost to a slow exporter.
+   */
+  onTrace?: (spans: ReceivedSpan[], late?: { added: number }) => void;
   /** Called with a readable line for each rejected export. Default: console.error. */
   onReject?: (message: string) => void;
   /** Holds each export this long before answering: a slow collector, for tests. Default 0. */
@@ -68,7 +71,9 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   const stats: ReceiverStats = { exports: 0, spans: 0, rejected: 0, dropped: 0 };
   // waitForSpans's checks and subscribe's listeners, called after each kept export.
   const waiters = new Set<() => void>();
-  const openTraces = new Map<string, { spans: ReceivedSpan[]; timer: NodeJS.Timeout }>();
+  const openTraces = new Map<string, { spans: ReceivedSpan[]; timer: NodeJS.Timeout; added: number }>();
+  // The traces finished last, to give a late span the spans it joins; the oldest go past 1,000.
+  const finishedTraces = new Map<string, ReceivedSpan[]>();
   let undecoded: Buffer[] = [];
 
   // Without notifying: each export was announced when it was kept undecoded.
@@ -102,18 +107,25 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   function forgetOpenTraces(): void {
     for (const { timer } of openTraces.values()) clearTimeout(timer);
     openTraces.clear();
+    finishedTraces.clear();
   }
 
-  function collectTraces(spans: ReceivedSpan[], onTrace: (spans: ReceivedSpan[]) => void): void {
+  function collectTraces(spans: ReceivedSpan[], onTrace: NonNullable<ReceiverOptions['onTrace']>): void {
     for (const span of spans) {
-      const open = openTraces.get(span.traceId) ?? { spans: [], timer: undefined as unknown as NodeJS.Timeout };
+      const id = span.traceId;
+      const finished = finishedTraces.get(id);
+      finishedTraces.delete(id);
+      const open = openTraces.get(id) ?? { spans: finished ? [...finished] : [], timer: undefined as unknown as NodeJS.Timeout, added: 0 };
       clearTimeout(open.timer);
       open.spans.push(span);
+      if (finished || open.added) open.added += 1;
       open.timer = setTimeout(() => {
-        openTraces.delete(span.traceId);
-        onTrace(open.spans);
+        openTraces.delete(id);
+        finishedTraces.set(id, open.spans);
+        if (finishedTraces.size > 1000) finishedTraces.delete(finishedTraces.keys().next().value!);
+        onTrace(open.spans, open.added ? { added: open.added } : undefined);
       }, traceIdleMs);
-      openTraces.set(span.traceId, open);
+      openTraces.set(id, open);
     }
   }
 

@@ -259,4 +259,34 @@ describe('the receiver API', () => {
       await traced.close();
     }
   });
+
+  it('gives onTrace a finished trace, then the whole trace again when a span of it arrives late, saying how many came late', async () => {
+    const calls: { names: string[]; late?: { added: number } }[] = [];
+    let called!: () => void;
+    const traced = await startReceiver({
+      grpcPort: 0, httpPort: null, traceIdleMs: 100,
+      onTrace: (spans, late) => {
+        calls.push({ names: spans.map((s) => s.name).sort(), ...(late ? { late } : {}) });
+        called();
+      },
+    });
+    const provider = new TracerProvider({
+      spanProcessors: [new SimpleSpanProcessor({ exporter: new GrpcTraceExporter({ url: traced.grpcEndpoint }) })],
+    });
+    const nextCall = () => new Promise<void>((resolve) => (called = resolve));
+    try {
+      const tracer = provider.getTracer('t');
+      const parent = tracer.startSpan('parent');
+      let printed = nextCall();
+      tracer.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, parent)).end();
+      await printed; // the child's trace, printed before its parent came
+      printed = nextCall();
+      parent.end();
+      await printed;
+      expect(calls).toEqual([{ names: ['child'] }, { names: ['child', 'parent'], late: { added: 1 } }]);
+    } finally {
+      await provider.shutdown();
+      await traced.close();
+    }
+  });
 });

@@ -1,0 +1,62 @@
+// `npm run demo` (scripts/demo.ts) as a newcomer runs it: its traces printed whole, against a
+// collector of one's own, and one line for what it cannot do. On free ports (--free-ports), so
+// that these tests run beside a demo of yours.
+import { APP_NAMES, APPS, TOOL_PORTS } from '@repo/app-catalogue';
+import { startTool } from '@repo/app-process';
+import { startReceiver } from '@repo/otlp-receiver';
+import { serviceOf } from '@repo/trace-model';
+import net from 'node:net';
+import { describe, expect, it, onTestFinished } from 'vitest';
+
+/** `node scripts/demo.ts <args>`, stopped with Ctrl-C when the test ends, however it ends. */
+function runDemo(args: string[], env: Record<string, string> = {}) {
+  const demo = startTool('demo.ts', args, { FORCE_COLOR: '0', ...env });
+  onTestFinished(async () => {
+    await demo.stop('SIGINT');
+  });
+  return demo;
+}
+const clientLines = /(-> 200 served · trace [0-9a-f]{32}[^]*){3}/;
+
+describe('npm run demo', () => {
+  it('prints each request\'s trace whole, the client\'s spans and the app\'s in one tree, for all three apps', async () => {
+    const demo = runDemo(['--free-ports']);
+    await demo.waitForOutput(clientLines, 60_000);
+    for (const name of APP_NAMES) {
+      await demo.waitForOutput(new RegExp(`trace [0-9a-f]{32} · client, ${APPS[name].serviceName} · \\d+ spans`), 20_000);
+    }
+    expect(demo.output()).toContain('OTEL_BSP_SCHEDULE_DELAY=500, a demo setting');
+  });
+
+  it('with --collector: the apps and the client export there, and the demo starts no receiver of its own', async () => {
+    const collector = await startReceiver({ grpcPort: 0, httpPort: null, host: '127.0.0.1' });
+    onTestFinished(() => collector.close());
+    const demo = runDemo(['--free-ports', '--collector', collector.grpcEndpoint]);
+    await demo.waitForOutput(clientLines, 60_000);
+    const services = ['client', ...APP_NAMES.map((name) => APPS[name].serviceName)];
+    await collector.waitForSpans((spans) => services.every((service) => spans.some((span) => serviceOf(span) === service)), 20_000);
+    expect(demo.output()).toContain(`export to ${collector.grpcEndpoint} over grpc; no receiver of the demo's own`);
+    expect(demo.output()).not.toMatch(/^\[receiver/m);
+  });
+
+  it('names the OTLP port that is taken, suggests --collector, and exits 1', async () => {
+    // Taken by this test, or by a collector or demo already running here: either way, taken.
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.once('error', () => resolve()).listen(TOOL_PORTS.otlpGrpc, () => resolve()));
+    onTestFinished(() => void holder.close());
+    const demo = runDemo([]);
+    expect(await demo.exited).toBe(1);
+    expect(demo.output()).toMatch(new RegExp(`^demo: port [\\d, ]*${TOOL_PORTS.otlpGrpc}[\\d, ]* (is|are) already in use .*npm run demo -- --collector http://localhost:${TOOL_PORTS.otlpGrpc}\\n$`));
+  });
+
+  it.each([
+    [['--collector', 'localhost:4317'], {}, 'demo: --collector "localhost:4317" is not a collector\'s URL (http://host:port, e.g. http://localhost:4317)'],
+    [['--collector', 'http://localhost:4317', '--protocol', 'grpcc'], {}, 'demo: --protocol "grpcc" is not one of grpc, http/protobuf, http/json'],
+    [['--free-ports'], { OTEL_EXPORTER_OTLP_PROTOCOL: 'foo' }, 'demo: cannot start: OTEL_EXPORTER_OTLP_PROTOCOL="foo" is not one of grpc, http/protobuf, http/json'],
+    [[], { TRACE_UI_PORT: 'ui' }, 'demo: TRACE_UI_PORT="ui" is not a port number (0-65535)'],
+  ] satisfies [string[], Record<string, string>, string][])('refuses %j %j in one line before starting anything, and exits 1', async (args, env, line) => {
+    const demo = runDemo(args, env);
+    expect(await demo.exited).toBe(1);
+    expect(demo.output()).toBe(`${line}\n`);
+  });
+});
