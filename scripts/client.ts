@@ -16,26 +16,23 @@ import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
 import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
 import { parseArgs } from 'node:util';
+import { orExit } from './command-line.ts';
 
 const ANSWER_TIMEOUT_MS = 10_000;
 
-let targets: { app: AppName; url: URL }[];
-try {
+const targets = orExit('client', 2, (): { app: AppName; url: URL }[] => {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { app: { type: 'string', default: 'all' }, port: { type: 'string' } } });
   if (positionals.length !== 1) throw new Error('usage: npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]');
   const apps = values.app === 'all' ? [...APP_NAMES] : APP_NAMES.filter((name) => name === values.app);
   if (apps.length === 0) throw new Error(`--app "${values.app}" is not one of ${APP_NAMES.join(', ')}, all`);
   if (values.port !== undefined && apps.length > 1) throw new Error('--port goes with one --app');
   const port = values.port === undefined ? undefined : parsePort(values.port, '--port');
-  targets = apps.map((app) => {
+  return apps.map((app) => {
     const url = new URL(`http://localhost:${port ?? APPS[app].defaultPort}/server_request`);
     url.searchParams.set('param', positionals[0]);
     return { app, url };
   });
-} catch (error) {
-  console.error(`client: ${(error as Error).message}`);
-  process.exit(2);
-}
+});
 // The same OTEL_* handling as the apps (service name, exporter, protocol, endpoint, batching); a
 // setting it cannot use: one line, exit 1.
 const config = readTelemetryConfigOrExit({ serviceName: 'client' });

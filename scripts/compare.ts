@@ -7,16 +7,10 @@ import { startReceiver } from '@repo/otlp-receiver';
 import { compareTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
 import { showValue } from '@repo/trace-model';
 import { parseArgs } from 'node:util';
-import { exitOnUnusableAppSettings } from './app-settings.ts';
+import { checkAppSettings, orExit } from './command-line.ts';
 
-let args: ReturnType<typeof readArgs>;
-try {
-  args = readArgs();
-} catch (error) {
-  console.error(`compare: ${(error as Error).message}`);
-  process.exit(2);
-}
-exitOnUnusableAppSettings('compare', process.env);
+const args = orExit('compare', 2, readArgs);
+checkAppSettings('compare', process.env);
 const target = args.positionals[0] ?? '/server_request?param=compare';
 const format = args.values.esm ? 'esm' : 'cjs';
 const COLUMN = 32;

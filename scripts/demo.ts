@@ -9,7 +9,7 @@ import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry';
 import concurrently from 'concurrently';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { exitOnUnusableAppSettings } from './app-settings.ts';
+import { checkAppSettings, orExit } from './command-line.ts';
 import { busyPorts, freePort, waitUntilListening } from './local-ports.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
@@ -17,13 +17,7 @@ import { readTraceUiPort } from './trace-ui-port.ts';
 const DEMO_BATCH_DELAY_MS = '500';
 const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', programmatic: 'magenta' };
 
-let options: ReturnType<typeof readOptions>;
-try {
-  options = readOptions();
-} catch (error) {
-  console.error(`demo: ${(error as Error).message}`);
-  process.exit(1);
-}
+const options = orExit('demo', 1, readOptions);
 const { format, collector, freePorts } = options;
 const receiverPorts = collector ? undefined : {
   grpc: freePorts ? await freePort() : TOOL_PORTS.otlpGrpc,
@@ -47,7 +41,7 @@ const exportEnv: Record<string, string> = {
   ...(receiverPorts && freePorts ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiverPorts.grpc}` } : {}),
   ...(process.env.OTEL_BSP_SCHEDULE_DELAY ? {} : { OTEL_BSP_SCHEDULE_DELAY: DEMO_BATCH_DELAY_MS }),
 };
-exitOnUnusableAppSettings('demo', { ...process.env, ...exportEnv });
+checkAppSettings('demo', { ...process.env, ...exportEnv });
 
 if (format === 'esm') console.log('demo: the apps run their ES module builds (npm run start:esm)');
 if (exportEnv.OTEL_BSP_SCHEDULE_DELAY) {

@@ -5,7 +5,7 @@
 // CPU time per request at a fixed rate first, then requests/s at saturation.
 // `npm run bench -- --breakdown`: where those microseconds go, one stage of the pipeline at a time.
 import { writeFileSync } from 'node:fs';
-import { exitOnUnusableAppSettings } from '../app-settings.ts';
+import { checkAppSettings, orExit } from '../command-line.ts';
 import { formatPairs, readBenchOptions, type BenchOptions } from './bench-options.ts';
 import { startBenchReceiver } from './bench-receiver.ts';
 import { medianRun, printTable, printVariantsTable } from './bench-tables.ts';
@@ -15,14 +15,8 @@ import { measureReceiver } from './receiver-throughput.ts';
 import { measureSdkFloor } from './sdk-floor.ts';
 import { breakdownVariants, mainVariants, type Variant } from './variants.ts';
 
-let options: BenchOptions;
-try {
-  options = readBenchOptions(process.argv.slice(2));
-} catch (error) {
-  console.error(`bench: ${(error as Error).message}`);
-  process.exit(2);
-}
-exitOnUnusableAppSettings('bench', { ...process.env, ...Object.fromEntries(options.env) });
+const options: BenchOptions = orExit('bench', 2, () => readBenchOptions(process.argv.slice(2)));
+checkAppSettings('bench', { ...process.env, ...Object.fromEntries(options.env) });
 const { duration, connections, rate, rounds, warmup, breakdown, formats } = options;
 
 const variants = breakdown ? breakdownVariants(options.only) : mainVariants(formats, options.only, options.tried);

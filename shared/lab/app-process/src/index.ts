@@ -1,4 +1,5 @@
 import { APP_NAMES, APPS, startScript, type AppName, type ModuleFormat, type StartVariant } from '@repo/app-catalogue';
+import { ConditionWaiters } from '@repo/condition-waiters';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
@@ -143,31 +144,18 @@ export interface ProcessOutput {
  */
 export function collectOutput(child: ChildProcess, what: string): ProcessOutput {
   let output = '';
-  const waiters = new Set<() => void>();
+  const waiters = new ConditionWaiters();
   const keep = (text: string) => {
     output = (output + text).slice(-256 * 1024);
-    for (const check of waiters) check();
+    waiters.changed();
   };
   child.stdout?.setEncoding('utf8').on('data', keep);
   child.stderr?.setEncoding('utf8').on('data', keep);
-  const waitForOutput = (pattern: RegExp, timeoutMs = 10_000) => new Promise<RegExpExecArray>((found, fail) => {
-    const check = () => {
-      const match = pattern.exec(output);
-      if (!match) return;
-      done();
-      found(match);
-    };
-    const timer = setTimeout(() => {
-      done();
-      fail(new Error(`${what} printed nothing matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`));
-    }, timeoutMs);
-    const done = () => {
-      clearTimeout(timer);
-      waiters.delete(check);
-    };
-    waiters.add(check);
-    check();
-  });
+  const waitForOutput = (pattern: RegExp, timeoutMs = 10_000) => waiters.waitFor(
+    () => pattern.exec(output) ?? undefined,
+    timeoutMs,
+    () => new Error(`${what} printed nothing matching ${pattern} within ${timeoutMs} ms. Output:\n${output}`),
+  );
   return { output: () => output, waitForOutput };
 }
 

@@ -11,9 +11,9 @@ const SPAN_KINDS: SpanKindName[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT
 const STATUS_CODES: StatusCodeName[] = ['UNSET', 'OK', 'ERROR'];
 const TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
 
-// The official opentelemetry-proto definitions, vendored unmodified (proto/README.md). From the
+// The official opentelemetry-proto definitions, vendored unmodified (vendor/opentelemetry-proto/README.md). From the
 // package root, which is the parent of both src/ (tests) and dist/ (built).
-const protoRoot = path.join(__dirname, '..', 'proto');
+const protoRoot = path.join(__dirname, '..', 'vendor', 'opentelemetry-proto');
 const definition = protoLoader.loadSync('opentelemetry/proto/collector/trace/v1/trace_service.proto', {
   includeDirs: [protoRoot],
   longs: String, // uint64 nanoseconds and int64 values do not fit a JS number

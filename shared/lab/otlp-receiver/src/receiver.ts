@@ -1,3 +1,4 @@
+import { ConditionWaiters } from '@repo/condition-waiters';
 import type { ReceivedSpan } from '@repo/trace-model';
 import { decodeProtobufRequest } from './otlp';
 import { describe, startGrpcTransport, startHttpTransport, urlHost, type Transport } from './transports';
@@ -70,7 +71,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   let kept: ReceivedSpan[] = [];
   const stats: ReceiverStats = { exports: 0, spans: 0, rejected: 0, dropped: 0 };
   // waitForSpans's checks and subscribe's listeners, called after each kept export.
-  const waiters = new Set<() => void>();
+  const waiters = new ConditionWaiters();
   const openTraces = new Map<string, { spans: ReceivedSpan[]; timer: NodeJS.Timeout; added: number }>();
   // The traces finished last, to give a late span the spans it joins; the oldest go past 1,000.
   const finishedTraces = new Map<string, ReceivedSpan[]>();
@@ -101,7 +102,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   }
 
   function notify(): void {
-    for (const check of waiters) check();
+    waiters.changed();
   }
 
   function forgetOpenTraces(): void {
@@ -172,10 +173,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       decodeKept();
       return { ...stats };
     },
-    subscribe(listener) {
-      waiters.add(listener);
-      return () => void waiters.delete(listener);
-    },
+    subscribe: (listener) => waiters.subscribe(listener),
     clear() {
       kept = [];
       undecoded = [];
@@ -183,25 +181,12 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       forgetOpenTraces();
     },
     waitForSpans(until, timeoutMs = 10_000) {
-      return new Promise((resolve, fail) => {
-        const check = () => {
-          decodeKept();
-          if (!until(kept)) return;
-          done();
-          resolve([...kept]);
-        };
-        const timer = setTimeout(() => {
-          done();
-          fail(new Error(`timed out after ${timeoutMs} ms waiting for spans; received ${kept.length}: ${
-            kept.map((s) => `${s.resource['service.name']}/${s.name}`).join(', ') || 'none'}`));
-        }, timeoutMs);
-        const done = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+      const test = () => {
+        decodeKept();
+        return until(kept) ? [...kept] : undefined;
+      };
+      return waiters.waitFor(test, timeoutMs, () => new Error(`timed out after ${timeoutMs} ms waiting for spans; received ${kept.length}: ${
+        kept.map((s) => `${s.resource['service.name']}/${s.name}`).join(', ') || 'none'}`));
     },
     async close() {
       forgetOpenTraces();

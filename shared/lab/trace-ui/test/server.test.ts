@@ -138,6 +138,15 @@ describe('the JSON API', () => {
     expect((await get<CompareView>('/api/compare')).body.request).toBe('GET /server_request');
   });
 
+  it('says of an app with no trace of /health yet that none has arrived, and only of the programmatic app that it leaves /health untraced', async () => {
+    await sendTrace(APPS.automatic.serviceName, { path: '/health', child: 'request handler' });
+    await receiver.waitForSpans((spans) => spans.length === 2);
+    const { body } = await get<CompareView>('/api/compare?request=GET%20/health');
+    expect(body.columns.map((c) => [c.app, c.note])).toEqual([
+      ['manual', 'No trace of this request from this app has arrived.'], ['automatic', undefined], ['programmatic', expect.stringContaining('ignoreIncomingRequestHook')],
+    ]);
+  });
+
   it('answers 400 for a bad limit or trace id, 404 for an unknown trace or path, 405 for anything but GET', async () => {
     expect(await get('/api/traces?limit=0')).toMatchObject({ status: 400, body: { error: 'limit=0 is not a number from 1 to 1000' } });
     expect((await get('/api/traces/<script>')).status).toBe(400);

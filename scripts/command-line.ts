@@ -1,0 +1,24 @@
+// How the project's commands refuse what they cannot use: one line, `<command>: <why>`, then exit
+// (2 for a command line, 1 for a setting), never a stack trace.
+import { readTelemetryConfig } from '@repo/telemetry';
+
+/** `read()`'s value, or its error's message in one line and the process gone with `code`. */
+export function orExit<T>(command: string, code: 1 | 2, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    console.error(`${command}: ${(error as Error).message}`);
+    process.exit(code);
+  }
+}
+
+/** The settings the apps will read, checked before a command starts them, as each app checks them. */
+export function checkAppSettings(command: string, env: Record<string, string | undefined>): void {
+  orExit(command, 1, () => {
+    try {
+      readTelemetryConfig({ serviceName: command }, env);
+    } catch (error) {
+      throw new Error(`cannot start: ${(error as Error).message}`);
+    }
+  });
+}
