@@ -2,7 +2,7 @@ import { placeSpans, showValue, type Attributes, type ReceivedSpan, type SpanKin
 
 /** A span with what must differ between runs taken out, placed by its position in the tree. */
 export interface NormalizedSpan {
-  /** Its place in the tree: `0` is the first root, `0.1` that root's second child (by start time). */
+  /** Its place in the tree: `0` is the first root, `0.1` that root's second child (siblings by name). */
   position: string;
   /** The parent's position; `remote <span id>` for a parent outside the trace (a caller); absent for a root. */
   parent?: string;
@@ -61,7 +61,9 @@ const PLACEHOLDERS: Record<string, string> = {
 };
 
 export function normalizeTrace(spans: ReceivedSpan[]): NormalizedTrace {
-  const placed = placeSpans(spans);
+  // Siblings by name: the SDK starts spans on whole milliseconds, so two express layers that run
+  // one after the other can come in either order by time from one run to the next.
+  const placed = placeSpans(spans, 'by name');
   const positions: string[] = [];
   const resources: string[] = [];
   const normalized = placed.map(({ span, parent, index }): NormalizedSpan => {

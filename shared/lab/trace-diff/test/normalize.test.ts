@@ -11,16 +11,18 @@ function span(spanId: string, name: string, start: number, extra: Partial<Receiv
 }
 
 describe('normalizeTrace', () => {
-  it('places spans by tree position, parents first and siblings by start time, whatever the arrival order', () => {
+  it('places spans by tree position, parents first and siblings by name, whatever the arrival order and their start times', () => {
     const root = span('0000000000000001', 'root', 0, { kind: 'SERVER' });
-    const late = span('0000000000000002', 'late', 20, { parentSpanId: root.spanId });
-    const early = span('0000000000000003', 'early', 5, { parentSpanId: root.spanId });
-    const grandchild = span('0000000000000004', 'grandchild', 6, { parentSpanId: early.spanId });
-    const trace = normalizeTrace([grandchild, late, root, early]);
+    const router = span('0000000000000002', 'router - /items/:id', 5, { parentSpanId: root.spanId });
+    const handler = span('0000000000000003', 'request handler', 5, { parentSpanId: root.spanId });
+    const grandchild = span('0000000000000004', 'grandchild', 6, { parentSpanId: handler.spanId });
+    const trace = normalizeTrace([grandchild, router, root, handler]);
     expect(trace.spans.map((s) => [s.position, s.parent, s.name])).toEqual([
-      ['0', undefined, 'root'], ['0.0', '0', 'early'], ['0.0.0', '0.0', 'grandchild'], ['0.1', '0', 'late'],
+      ['0', undefined, 'root'], ['0.0', '0', 'request handler'], ['0.0.0', '0.0', 'grandchild'], ['0.1', '0', 'router - /items/:id'],
     ]);
-    expect(normalizeTrace([root, early, late, grandchild])).toEqual(trace);
+    expect(normalizeTrace([root, handler, router, grandchild])).toEqual(trace);
+    // The handler started a millisecond later in another run: the same normalized trace.
+    expect(normalizeTrace([root, router, grandchild, { ...handler, startTimeUnixNano: 1_000_005n }])).toEqual(trace);
   });
 
   it('keeps a parent from outside the trace as "remote <id>", the one id it keeps', () => {

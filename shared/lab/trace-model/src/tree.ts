@@ -15,11 +15,12 @@ export interface PlacedSpan {
 /**
  * One trace's spans as a tree, parents first, siblings by start time, then by end time (the SDK
  * starts spans on whole milliseconds, so siblings that run one after the other often start in the
- * same one), then by name, so that the order does not depend on arrival. A span whose parent is
+ * same one), then by name, so that the order does not depend on arrival; or, `by name`, by name
+ * first, an order that no timing changes, for comparing traces. A span whose parent is
  * not here (a remote caller, or not yet arrived) is a root; spans caught in a parent cycle, which only a broken sender makes,
  * come last as roots. A loop, not recursion, so that a chain of any depth cannot overflow the stack.
  */
-export function placeSpans(spans: ReceivedSpan[]): PlacedSpan[] {
+export function placeSpans(spans: ReceivedSpan[], siblings: 'by time' | 'by name' = 'by time'): PlacedSpan[] {
   const byId = new Map(spans.map((span) => [span.spanId, span]));
   const children = new Map<string | undefined, ReceivedSpan[]>();
   for (const span of spans) {
@@ -29,7 +30,7 @@ export function placeSpans(spans: ReceivedSpan[]): PlacedSpan[] {
     else children.set(parent, [span]);
   }
   for (const list of children.values()) {
-    list.sort((a, b) => compareTimes(a.startTimeUnixNano, b.startTimeUnixNano) || compareTimes(a.endTimeUnixNano, b.endTimeUnixNano) || a.name.localeCompare(b.name));
+    list.sort(siblings === 'by name' ? byName : byTime);
   }
 
   const placed: PlacedSpan[] = [];
@@ -55,6 +56,9 @@ export function placeSpans(spans: ReceivedSpan[]): PlacedSpan[] {
 }
 
 const compareTimes = (a: bigint, b: bigint) => (a === b ? 0 : a < b ? -1 : 1);
+const byTime = (a: ReceivedSpan, b: ReceivedSpan) =>
+  compareTimes(a.startTimeUnixNano, b.startTimeUnixNano) || compareTimes(a.endTimeUnixNano, b.endTimeUnixNano) || a.name.localeCompare(b.name);
+const byName = (a: ReceivedSpan, b: ReceivedSpan) => a.name.localeCompare(b.name) || byTime(a, b);
 
 /** When a trace began and ended: its earliest span start and latest span end. */
 export function traceBounds(spans: ReceivedSpan[]): { start: bigint; end: bigint } {
