@@ -1,8 +1,10 @@
 #!/bin/sh
 # Each app's build, run in the app's folder by its package.json:
 #   app-build.sh build       `npm run build`: src/ to dist/cjs (CommonJS) and dist/esm (ES modules)
-#   app-build.sh check cjs   before each start script: one line saying what to run when the
-#                            build, or a package it needs, is missing, rather than Node's stack trace
+#   app-build.sh check cjs|esm|express4
+#                            before each start script: one line saying what to run when the build
+#                            (express4: the CommonJS one, copied to apps/express4/dist/<app>), or a
+#                            package it needs, is missing, rather than Node's stack trace
 # Hints name the command to run from the repository root, where npm workspaces and turbo live.
 app="apps/$(basename "$PWD")"
 root=$(cd ../.. && pwd)
@@ -31,13 +33,17 @@ case "$1" in
     echo '{ "type": "module" }' > dist/esm/package.json
     ;;
   check)
-    format=$([ "$2" = esm ] && echo "ES module" || echo "CommonJS")
-    [ -f "dist/$2/main.js" ] || refuse "no $format build (dist/$2/main.js is missing)" "npm run build"
+    case "$2" in
+      esm) format="ES module"; main="dist/esm/main.js" ;;
+      express4) format="Express 4"; main="../express4/dist/$(basename "$PWD")/main.js" ;;
+      *) format="CommonJS"; main="dist/cjs/main.js" ;;
+    esac
+    [ -f "$main" ] || refuse "no $format build ($main is missing)" "npm run build"
     missing=$(missing_packages)
     [ -z "$missing" ] || refuse "$(echo $missing) not built" "npm run build"
     ;;
   *)
-    echo "usage: app-build.sh build | check cjs|esm" >&2
+    echo "usage: app-build.sh build | check cjs|esm|express4" >&2
     exit 2
     ;;
 esac

@@ -1,9 +1,5 @@
-import type { Server } from 'node:http';
-
-/** What `runServer` needs of an app: Express 5's `listen`, which reports listen errors to its callback. */
-export interface Listenable {
-  listen(port: number, callback: (error?: Error) => void): Server;
-}
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 
 export interface RunServerOptions {
   /** The port when PORT is unset. */
@@ -29,13 +25,22 @@ export function parsePort(value: string, name: string): number {
   return port;
 }
 
+/** `, express <version>`: the Express that the app's main module resolves (4 or 5), if any. */
+function runningExpress(): string {
+  try {
+    return `, express ${createRequire(process.argv[1])('express/package.json').version}`;
+  } catch {
+    return '';
+  }
+}
+
 /**
  * Listens on PORT and, on SIGTERM or SIGINT, stops accepting connections, lets in-flight
  * requests finish, runs `onClose`, and lets the process exit by itself (code 0). It does not
  * call process.exit() on the happy path: a preloaded SDK (the automatic app's register hook)
  * flushes on `beforeExit`, which process.exit() would skip.
  */
-export function runServer(app: Listenable, options: RunServerOptions): Server {
+export function runServer(app: RequestListener, options: RunServerOptions): Server {
   const { defaultPort, onClose, drainTimeoutMs = 5000, exitTimeoutMs = 10000 } = options;
   let port: number;
   try {
@@ -47,19 +52,19 @@ export function runServer(app: Listenable, options: RunServerOptions): Server {
   }
   let stopping: Promise<void> | undefined;
 
-  const server = app.listen(port, (error) => {
-    if (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
-        ? `port ${port} is already in use; stop whatever holds it or set PORT`
-        : error.message;
-      console.error(`cannot listen: ${reason}`);
-      process.exitCode = 1;
-      void stop();
-      return;
-    }
+  // A server of its own rather than app.listen(): Express 5's reports a listen error to its
+  // callback, Express 4's leaves it to crash the process.
+  const server = createServer(app);
+  server.once('error', (error: NodeJS.ErrnoException) => {
+    const reason = error.code === 'EADDRINUSE' ? `port ${port} is already in use; stop whatever holds it or set PORT` : error.message;
+    console.error(`cannot listen: ${reason}`);
+    process.exitCode = 1;
+    void stop();
+  });
+  server.listen(port, () => {
     const address = server.address();
     const actualPort = typeof address === 'object' && address ? address.port : port;
-    console.log(`listening on http://localhost:${actualPort} (pid ${process.pid})`);
+    console.log(`listening on http://localhost:${actualPort} (pid ${process.pid}${runningExpress()})`);
   });
 
   // While stopping, in-flight requests are answered with "Connection: close", so that keep-alive

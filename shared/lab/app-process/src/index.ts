@@ -13,6 +13,8 @@ export interface AppProcess extends ProcessOutput {
   /** The port it listens on, read from its "listening on" line. */
   readonly port: number;
   readonly url: string;
+  /** The version of the Express it runs, as its "listening on" line says. */
+  readonly expressVersion?: string;
   /** Sends the signal to the app and resolves when it has exited; SIGKILL after `timeoutMs`. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<AppExit>;
 }
@@ -65,18 +67,20 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
 
   // Ready once it prints its "listening on" line (runServer's), within timeoutMs; failed if it exits first.
   const listening = Promise.race([
-    waitForOutput(/listening on http:\/\/localhost:(\d+) \(pid (\d+)\)/, options.timeoutMs ?? 20_000),
+    waitForOutput(/listening on http:\/\/localhost:(\d+) \(pid (\d+)(?:, express ([\d.]+))?\)/, options.timeoutMs ?? 20_000),
     exited.then(({ code, signal }) => Promise.reject(new Error(`${name} exited (${signal ?? code}) before listening. Output:\n${output()}`))),
   ]);
   return listening.then(
     (match): AppProcess => {
       const port = Number(match[1]);
       const pid = Number(match[2]);
+      const expressVersion = match[3];
       return {
         name,
         pid,
         port,
         url: `http://localhost:${port}`,
+        expressVersion,
         output,
         waitForOutput,
         async stop(signal = 'SIGTERM', timeoutMs = 15_000) {
