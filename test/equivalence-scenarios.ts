@@ -56,83 +56,89 @@ export interface Scenario {
   status?: number;
   /** The SERVER span's name and http.route in every app; a 404 has no route. */
   route?: string;
-  /** The INTERNAL spans instrumentation-express adds under the SERVER span, in start order. */
+  /** The INTERNAL spans instrumentation-express adds under the SERVER span on Express 5, and on Express 4. */
   express: string[];
+  express4: string[];
   /** Where the apps' SERVER spans differ, each app's name and http.route there, and why. */
   serverDiffers?: { why: KnownDifference['name']; spans: Record<AppName, { name: string; route?: string }> };
 }
 
 const FORWARDED = 'Forwarded: for=198.51.100.9;proto=https;host=api.example.com';
 const X_FORWARDED = ['X-Forwarded-For: 203.0.113.7, 10.0.0.1', 'X-Forwarded-Host: shop.example.com:8443'];
-const HANDLER = ['request handler'];
-const NOT_FOUND = ['middleware - <anonymous>'];
-const ITEM = ['router - /items/:id', 'request handler'];
 const ROUTE = '/server_request';
+// Express 4 runs two middlewares of its own before any route, and instrumentation-express names
+// a route's handler span with its route there; on Express 5 neither.
+const EXPRESS4_INIT = ['middleware - query', 'middleware - expressInit'];
+const handled = (route: string) => ({ express: ['request handler'], express4: [...EXPRESS4_INIT, `request handler - ${route}`] });
+const HANDLER = handled(ROUTE);
+const NOT_FOUND = { express: ['middleware - <anonymous>'], express4: [...EXPRESS4_INIT, 'middleware - <anonymous>'] };
+const ITEM = { express: ['router - /items/:id', 'request handler'], express4: [...EXPRESS4_INIT, 'router - /items/:id', 'request handler - /api/items/:id'] };
 
 export const SCENARIOS = {
-  'a plain request': { path: '/server_request?param=plain', route: ROUTE, express: HANDLER },
+  'a plain request': { path: '/server_request?param=plain', route: ROUTE, ...HANDLER },
   'a request with a valid traceparent and tracestate': {
-    path: '/server_request?param=continued', route: ROUTE, express: HANDLER,
+    path: '/server_request?param=continued', route: ROUTE, ...HANDLER,
     headers: [`traceparent: 00-${CALLER_TRACE_ID}-${CALLER_SPAN_ID}-01`, 'tracestate: vendor=opaque'],
   },
-  'a request with a malformed traceparent': { path: '/server_request?param=malformed', headers: ['traceparent: 00-not-a-trace-id-01'], route: ROUTE, express: HANDLER },
-  'a request with sensitive query parameters': { path: `/server_request?param=sensitive&sig=${SECRET}&X-Amz-Signature=${SECRET}`, route: ROUTE, express: HANDLER },
-  'a handler that throws (GET /error)': { path: '/error?param=error', status: 500, route: '/error', express: HANDLER },
-  'an unknown path (404)': { path: '/no/such/path?param=missing', status: 404, express: NOT_FOUND },
-  'GET /health': { path: '/health?param=health', route: '/health', express: HANDLER },
+  'a request with a malformed traceparent': { path: '/server_request?param=malformed', headers: ['traceparent: 00-not-a-trace-id-01'], route: ROUTE, ...HANDLER },
+  'a request with sensitive query parameters': { path: `/server_request?param=sensitive&sig=${SECRET}&X-Amz-Signature=${SECRET}`, route: ROUTE, ...HANDLER },
+  'a handler that throws (GET /error)': { path: '/error?param=error', status: 500, route: '/error', ...handled('/error') },
+  'an unknown path (404)': { path: '/no/such/path?param=missing', status: 404, ...NOT_FOUND },
+  'GET /health': { path: '/health?param=health', route: '/health', ...handled('/health') },
   // A router mounted on /api: the route carries the prefix, also when the handler fails or passes the request on.
-  'a route in a router mounted on /api': { path: '/api/items/7?param=item', route: '/api/items/:id', express: ITEM },
-  'a route in a mounted router that throws': { path: '/api/items/broken?param=broken-item', status: 500, route: '/api/items/:id', express: ITEM },
+  'a route in a router mounted on /api': { path: '/api/items/7?param=item', route: '/api/items/:id', ...ITEM },
+  'a route in a mounted router that throws': { path: '/api/items/broken?param=broken-item', status: 500, route: '/api/items/:id', ...ITEM },
   'a route in a mounted router that passes the request on (next), answered by the 404': {
-    path: '/api/items/x?param=not-an-item', status: 404, express: [...ITEM, ...NOT_FOUND],
+    path: '/api/items/x?param=not-an-item', status: 404,
+    express: [...ITEM.express, ...NOT_FOUND.express], express4: [...ITEM.express4, 'middleware - <anonymous>'],
   },
   // The first paths a newcomer or a crawler sends.
-  'GET / with a query (no such route)': { path: '/?param=root', status: 404, express: NOT_FOUND },
+  'GET / with a query (no such route)': { path: '/?param=root', status: 404, ...NOT_FOUND },
   'GET / (no such route)': {
-    path: '/', status: 404, express: NOT_FOUND,
+    path: '/', status: 404, ...NOT_FOUND,
     serverDiffers: { why: 'route of a 404 at /', spans: { manual: { name: 'GET' }, automatic: { name: 'GET /', route: '/' }, programmatic: { name: 'GET /', route: '/' } } },
   },
   'a route in other letter case (GET /SERVER_REQUEST)': {
-    path: '/SERVER_REQUEST?param=capitals', express: HANDLER,
+    path: '/SERVER_REQUEST?param=capitals', ...HANDLER,
     serverDiffers: {
       why: 'route of a URL in other letter case',
       spans: { manual: { name: 'GET /server_request', route: ROUTE }, automatic: { name: 'GET' }, programmatic: { name: 'GET' } },
     },
   },
-  'a route with a trailing slash': { path: '/server_request/?param=slash', route: ROUTE, express: HANDLER },
-  'a file a browser or crawler asks for (/favicon.ico)': { path: '/favicon.ico', status: 404, express: NOT_FOUND },
+  'a route with a trailing slash': { path: '/server_request/?param=slash', route: ROUTE, ...HANDLER },
+  'a file a browser or crawler asks for (/favicon.ico)': { path: '/favicon.ico', status: 404, ...NOT_FOUND },
   // Behind a reverse proxy or load balancer: RFC 7239 Forwarded, and the older X-Forwarded-*.
-  'behind a proxy: Forwarded with for, proto and host': { path: '/server_request?param=forwarded', headers: [FORWARDED], route: ROUTE, express: HANDLER },
-  'behind a proxy: X-Forwarded-For (two hops) and X-Forwarded-Host with a port': { path: '/server_request?param=x-forwarded', headers: X_FORWARDED, route: ROUTE, express: HANDLER },
+  'behind a proxy: Forwarded with for, proto and host': { path: '/server_request?param=forwarded', headers: [FORWARDED], route: ROUTE, ...HANDLER },
+  'behind a proxy: X-Forwarded-For (two hops) and X-Forwarded-Host with a port': { path: '/server_request?param=x-forwarded', headers: X_FORWARDED, route: ROUTE, ...HANDLER },
   'behind a proxy: X-Forwarded-Host without a port, and X-Forwarded-Proto': {
-    path: '/server_request?param=x-forwarded-proto', headers: ['X-Forwarded-Host: shop.example.com', 'X-Forwarded-Proto: https'], route: ROUTE, express: HANDLER,
+    path: '/server_request?param=x-forwarded-proto', headers: ['X-Forwarded-Host: shop.example.com', 'X-Forwarded-Proto: https'], route: ROUTE, ...HANDLER,
   },
-  'behind a proxy: Forwarded and X-Forwarded-* together': { path: '/server_request?param=both', headers: [FORWARDED, ...X_FORWARDED], route: ROUTE, express: HANDLER },
+  'behind a proxy: Forwarded and X-Forwarded-* together': { path: '/server_request?param=both', headers: [FORWARDED, ...X_FORWARDED], route: ROUTE, ...HANDLER },
   'behind two proxies: Forwarded with two hops, the host in the second': {
-    path: '/server_request?param=two-hops', route: ROUTE, express: HANDLER,
+    path: '/server_request?param=two-hops', route: ROUTE, ...HANDLER,
     headers: ['Forwarded: for=192.0.2.60;proto=http;by=203.0.113.43, for="[2001:db8:cafe::17]:4711";host=b.example.com'],
   },
   'behind a proxy: an IPv6 client with a port, and an obfuscated one': {
-    path: '/server_request?param=ipv6', headers: ['Forwarded: for="[2001:db8:cafe::17]:4711", for=unknown'], route: ROUTE, express: HANDLER,
+    path: '/server_request?param=ipv6', headers: ['Forwarded: for="[2001:db8:cafe::17]:4711", for=unknown'], route: ROUTE, ...HANDLER,
   },
   'behind a proxy: a malformed Forwarded header beside X-Forwarded-*': {
-    path: '/server_request?param=malformed-forwarded', headers: ['Forwarded: for=198.51.100.9;;host=api.example.com', ...X_FORWARDED], route: ROUTE, express: HANDLER,
+    path: '/server_request?param=malformed-forwarded', headers: ['Forwarded: for=198.51.100.9;;host=api.example.com', ...X_FORWARDED], route: ROUTE, ...HANDLER,
   },
-  'behind a proxy: X-Forwarded-Host with several hops': { path: '/server_request?param=x-forwarded-hops', headers: ['X-Forwarded-Host: a.example.com, b.example.com'], route: ROUTE, express: HANDLER },
+  'behind a proxy: X-Forwarded-Host with several hops': { path: '/server_request?param=x-forwarded-hops', headers: ['X-Forwarded-Host: a.example.com, b.example.com'], route: ROUTE, ...HANDLER },
   // What real clients send besides a plain GET.
-  'HTTP/1.0 without a Host header': { path: '/server_request?param=http10', version: 'HTTP/1.0', host: null, route: ROUTE, express: HANDLER },
-  'a Host header without a port': { path: '/server_request?param=host-no-port', host: 'example.com', route: ROUTE, express: HANDLER },
-  'an IPv6 Host header': { path: '/server_request?param=host-ipv6', host: '[::1]:8080', route: ROUTE, express: HANDLER },
-  'a Host header in capitals': { path: '/server_request?param=host-caps', host: 'EXAMPLE.com:8080', route: ROUTE, express: HANDLER },
-  'a malformed Host header': { path: '/server_request?param=host-malformed', host: '[::1', route: ROUTE, express: HANDLER },
-  'HEAD /server_request': { path: '/server_request?param=head', method: 'HEAD', route: ROUTE, express: HANDLER },
-  'POST /server_request (no such route)': { path: '/server_request?param=post', method: 'POST', headers: ['Content-Length: 0'], status: 404, express: NOT_FOUND },
-  'OPTIONS /server_request (no such route)': { path: '/server_request?param=options', method: 'OPTIONS', status: 404, express: NOT_FOUND },
-  'an unknown method (PURGE)': { path: '/server_request?param=purge', method: 'PURGE', status: 404, express: NOT_FOUND },
+  'HTTP/1.0 without a Host header': { path: '/server_request?param=http10', version: 'HTTP/1.0', host: null, route: ROUTE, ...HANDLER },
+  'a Host header without a port': { path: '/server_request?param=host-no-port', host: 'example.com', route: ROUTE, ...HANDLER },
+  'an IPv6 Host header': { path: '/server_request?param=host-ipv6', host: '[::1]:8080', route: ROUTE, ...HANDLER },
+  'a Host header in capitals': { path: '/server_request?param=host-caps', host: 'EXAMPLE.com:8080', route: ROUTE, ...HANDLER },
+  'a malformed Host header': { path: '/server_request?param=host-malformed', host: '[::1', route: ROUTE, ...HANDLER },
+  'HEAD /server_request': { path: '/server_request?param=head', method: 'HEAD', route: ROUTE, ...HANDLER },
+  'POST /server_request (no such route)': { path: '/server_request?param=post', method: 'POST', headers: ['Content-Length: 0'], status: 404, ...NOT_FOUND },
+  'OPTIONS /server_request (no such route)': { path: '/server_request?param=options', method: 'OPTIONS', status: 404, ...NOT_FOUND },
+  'an unknown method (PURGE)': { path: '/server_request?param=purge', method: 'PURGE', status: 404, ...NOT_FOUND },
   'the second request on a kept-alive connection': {
-    path: '/server_request?param=kept-alive', after: '/server_request?param=first-on-connection', route: ROUTE, express: HANDLER,
+    path: '/server_request?param=kept-alive', after: '/server_request?param=first-on-connection', route: ROUTE, ...HANDLER,
   },
-  'a client that goes away right after sending': { path: '/server_request?param=gone', abort: true, status: 0, route: ROUTE, express: HANDLER },
+  'a client that goes away right after sending': { path: '/server_request?param=gone', abort: true, status: 0, route: ROUTE, ...HANDLER },
 } satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;

@@ -2,7 +2,7 @@
 // checks it for the three apps here: the same requests to each (test/equivalence-scenarios.ts),
 // the spans that arrive over real OTLP/gRPC, normalized and compared span by span.
 import {
-  APP_NAMES, type AppName, APPS, appsTracing, explainDifference, knownDifference, MODULE_FORMATS, type ModuleFormat, startScript, UNEXPLAINED,
+  APP_NAMES, type AppName, APPS, appsTracing, explainDifference, type ExpressMajor, knownDifference, type ModuleFormat, startScript, UNEXPLAINED,
 } from '@repo/app-catalogue';
 import { type AppExit, repoRoot, withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
@@ -20,6 +20,15 @@ import {
 import { rawRequest, sendRaw } from './http-requests.ts';
 
 const CONCURRENT = 50;
+// Each app built three ways, all started at once as users start them: its CommonJS and its ES
+// module build on Express 5, and its CommonJS build on Express 4 (npm run start:express4).
+const BUILDS = {
+  cjs: { format: 'cjs', express: 5 },
+  esm: { format: 'esm', express: 5 },
+  express4: { format: 'cjs', express: 4 },
+} as const satisfies Record<string, { format: ModuleFormat; express: ExpressMajor }>;
+type BuildName = keyof typeof BUILDS;
+const BUILD_NAMES = Object.keys(BUILDS) as BuildName[];
 const packageScripts = (app: AppName): Record<string, string> =>
   JSON.parse(readFileSync(path.join(repoRoot, APPS[app].directory, 'package.json'), 'utf8')).scripts;
 
@@ -32,11 +41,13 @@ interface Capture {
   exits: Record<AppName, AppExit>;
   ports: Record<AppName, number>;
   clientTraceIds: Record<AppName, string>;
+  /** The Express each app said it runs, in its "listening on" line. */
+  expressVersions: Record<AppName, string | undefined>;
 }
 // Filled once by beforeAll; the tests only read it.
-const captured: Partial<Record<ModuleFormat, Capture>> = {};
-const capture = (format: ModuleFormat = 'cjs'): Capture => captured[format] ?? expect.fail(`no ${format} capture: beforeAll failed`);
-const traceOf = (name: ScenarioName, app: AppName, format: ModuleFormat = 'cjs') => capture(format).traces[name][app];
+const captured: Partial<Record<BuildName, Capture>> = {};
+const capture = (build: BuildName = 'cjs'): Capture => captured[build] ?? expect.fail(`no ${build} capture: beforeAll failed`);
+const traceOf = (name: ScenarioName, app: AppName, build: BuildName = 'cjs') => capture(build).traces[name][app];
 
 // Each scenario's request names itself in its User-Agent, which every SERVER span records: the
 // trace is found by it even where the URL is not (a malformed Host leaves out url.query).
@@ -58,20 +69,20 @@ function send(port: number, name: ScenarioName): Promise<number> {
 // only read what arrived: no waiting, no timing. Both builds run at once, each of the six
 // processes as a user starts it, each build with its own receiver so that their spans stay apart.
 beforeAll(async () => {
-  // Settled, both: a build that fails to start leaves the other to finish and stop its apps.
-  const builds = await Promise.allSettled(MODULE_FORMATS.map(captureBuild));
+  // Settled, all: a build that fails to start leaves the others to finish and stop their apps.
+  const builds = await Promise.allSettled(BUILD_NAMES.map((build) => captureBuild(BUILDS[build])));
   builds.forEach((build, i) => {
     if (build.status === 'rejected') throw build.reason;
-    captured[MODULE_FORMATS[i]] = build.value;
+    captured[BUILD_NAMES[i]] = build.value;
   });
-}, 90_000);
+}, 120_000);
 
-async function captureBuild(format: ModuleFormat): Promise<Capture> {
-  const result = { responses: {}, traces: {}, concurrent: {}, ports: {}, clientTraceIds: {} } as Capture;
+async function captureBuild({ format, express }: { format: ModuleFormat; express: ExpressMajor }): Promise<Capture> {
+  const result = { responses: {}, traces: {}, concurrent: {}, ports: {}, clientTraceIds: {}, expressVersions: {} } as Capture;
   const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
   try {
-    ({ exits: result.exits } = await withAllApps({ format, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, async (apps) => {
-      for (const app of APP_NAMES) result.ports[app] = apps[app].port;
+    ({ exits: result.exits } = await withAllApps({ format, express, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, async (apps) => {
+      for (const app of APP_NAMES) [result.ports[app], result.expressVersions[app]] = [apps[app].port, apps[app].expressVersion];
       for (const name of SCENARIO_NAMES) {
         result.responses[name] = {} as Record<AppName, number>;
         for (const app of APP_NAMES) result.responses[name][app] = await send(apps[app].port, name);
@@ -266,11 +277,14 @@ describe('where the three agree: the SERVER span', () => {
 });
 
 describe('where they differ, and why: what each approach adds to the SERVER span (APPROACHES)', () => {
-  it.each(TRACED)('%s: in each app, the instrumentation-express spans its approach adds, under the SERVER span, and nothing else', (name) => {
+  // The express.type instrumentation-express gives a layer, from the name it gives it.
+  const expressType = (spanName: string) => spanName.startsWith('router') ? 'router' : spanName.startsWith('request handler') ? 'request_handler' : 'middleware';
+  it.each(TRACED.flatMap((name) => [[name, 5], [name, 4]] as const))('%s, on Express %s: in each app, the instrumentation-express spans its approach adds, by name and type, under the SERVER span, and nothing else', (name, major) => {
+    const [build, expected] = major === 5 ? ['cjs', scenario(name).express] as const : ['express4', scenario(name).express4] as const;
     for (const app of APP_NAMES) {
-      const trace = normalizeTrace(traceOf(name, app));
-      expect(trace.spans.slice(1).map((s) => [s.parent, s.kind, s.name, s.scope.name]), app).toEqual(
-        (APPROACHES[app].expressSpans ? scenario(name).express : []).toSorted().map((spanName) => ['0', 'INTERNAL', spanName, '@opentelemetry/instrumentation-express']),
+      const trace = normalizeTrace(traceOf(name, app, build));
+      expect(trace.spans.slice(1).map((s) => [s.parent, s.kind, s.name, s.attributes['express.type'], s.scope.name]), app).toEqual(
+        (APPROACHES[app].expressSpans ? expected : []).toSorted().map((spanName) => ['0', 'INTERNAL', spanName, expressType(spanName), '@opentelemetry/instrumentation-express']),
       );
     }
   });
@@ -302,13 +316,13 @@ describe('where they differ, and why: what each approach adds to the SERVER span
 });
 
 describe('every difference has its one-line reason (npm run compare and the trace UI show it)', () => {
-  const compared = (name: ScenarioName, format: ModuleFormat = 'cjs') => compareTraces(
-    Object.fromEntries(APP_NAMES.map((app) => [app, traceOf(name, app, format).length ? normalizeTrace(traceOf(name, app, format)) : undefined])),
+  const compared = (name: ScenarioName, build: BuildName = 'cjs') => compareTraces(
+    Object.fromEntries(APP_NAMES.map((app) => [app, traceOf(name, app, build).length ? normalizeTrace(traceOf(name, app, build)) : undefined])),
     (difference) => explainDifference({ ...difference, urlPath: urlPathOf(name) }),
   );
 
-  it.each(SCENARIO_NAMES)('%s: each row of compareTraces is a known difference, and the SERVER span differs only where the scenario says', (name) => {
-    const rows = compared(name);
+  it.each(SCENARIO_NAMES.flatMap((name) => [[name, 'cjs'], [name, 'express4']] as const))('%s (%s build): each row of compareTraces is a known difference, and the SERVER span differs only where the scenario says', (name, build) => {
+    const rows = compared(name, build);
     expect(rows.filter((row) => row.explanation === UNEXPLAINED).map((row) => row.where)).toEqual([]);
     const serverRows = rows.filter((row) => row.location.position === '0' && (row.location.field === 'name' || row.location.field === 'attributes'))
       .filter((row) => !knownDifference({ ...row, urlPath: urlPathOf(name) })?.name.startsWith('from the request'));
@@ -326,8 +340,51 @@ describe('every difference has its one-line reason (npm run compare and the trac
   });
 });
 
+describe('Express 4: each app runs its same build on Express 4 (npm run start:express4), and its SERVER span is the one it makes on Express 5', () => {
+  /** Throws unless the capture came from apps that ran Express 4: their own line, their resource, and the layers only Express 4 runs. */
+  function expectExpress4(capture: Capture): void {
+    for (const app of APP_NAMES) {
+      expect(capture.expressVersions[app], `${app}: its "listening on" line`).toMatch(/^4\./);
+      expect(server(capture.traces['a plain request'][app]).resource['webengine.version'], `${app}: its resource`).toMatch(/^4\./);
+      if (APPROACHES[app].expressSpans) expect(capture.traces['a plain request'][app].map((s) => s.name), app).toContain('middleware - expressInit');
+    }
+  }
+
+  it('every app says it runs Express 4, reports it in its resource, and runs its layers', () => {
+    expectExpress4(capture('express4'));
+  });
+
+  it('a negative control: the same check refuses apps that ran Express 5 (an Express 4 start that resolved Express 5 fails the suite)', () => {
+    expect(() => expectExpress4(capture('cjs'))).toThrow();
+  });
+
+  it('every app answered every scenario as on Express 5, and exited 0 on SIGTERM', () => {
+    expect(capture('express4').responses).toEqual(capture('cjs').responses);
+    expect(Object.fromEntries(APP_NAMES.map((app) => [app, capture('express4').exits[app].code]))).toEqual(Object.fromEntries(APP_NAMES.map((app) => [app, 0])));
+  });
+
+  it.each(TRACED)('%s: in each app, the SERVER span on Express 4 equals the one on Express 5', (name) => {
+    for (const app of APP_NAMES) {
+      const differences = diffTraces(serverSpanOnly(traceOf(name, app, 'cjs')), serverSpanOnly(traceOf(name, app, 'express4')));
+      expect(differences, `${app}, Express 5 vs 4:\n${formatDifferences(differences)}`).toEqual([]);
+    }
+  });
+
+  it.each(SCENARIO_NAMES)('%s: each app\'s trace differs between the majors only in known ways: its webengine.version and, with instrumentation-express, the layers of Express 4', (name) => {
+    for (const app of APP_NAMES) {
+      const [e5, e4] = [traceOf(name, app, 'cjs'), traceOf(name, app, 'express4')];
+      if (!e5.length) continue; // untraced on both (the scenario above says where)
+      const rows = compareTraces({ 'Express 5': normalizeTrace(e5), 'Express 4': normalizeTrace(e4) },
+        (difference) => explainDifference({ ...difference, urlPath: urlPathOf(name), between: 'express majors' }));
+      expect(rows.filter((row) => row.explanation === UNEXPLAINED).map((row) => row.where), app).toEqual([]);
+      const layers = rows.filter((row) => row.location.position !== undefined);
+      expect(layers.length > 0, `${app}: the express layers differ`).toBe(APPROACHES[app].expressSpans);
+    }
+  });
+});
+
 describe('driven by the real client (npm run client), as in the original: one trace across two services', () => {
-  const clientTrace = (app: AppName, format: ModuleFormat = 'cjs') => capture(format).allSpans.filter((s) => s.traceId === capture(format).clientTraceIds[app]);
+  const clientTrace = (app: AppName, build: BuildName = 'cjs') => capture(build).allSpans.filter((s) => s.traceId === capture(build).clientTraceIds[app]);
   const byName = (spans: ReceivedSpan[], spanName: string) => spans.find((s) => s.name === spanName)!;
 
   it.each(APP_NAMES)("the %s app's SERVER span continues the client's trace, under its CLIENT span client-server", (app) => {

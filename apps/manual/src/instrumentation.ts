@@ -2,7 +2,8 @@
 // module build), like the programmatic app's: the SDK is running before the first request, and
 // createApp() starts nothing itself.
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics, webEngineAttributes } from '@repo/telemetry';
 
 const config = readTelemetryConfigOrExit({ serviceName: 'manual-instrument-service' });
 // One line per problem, and one per collector outage rather than one per failed batch.
@@ -11,5 +12,11 @@ useConciseDiagnostics(config);
 // Even with no instrumentations, start() is needed: it registers the tracer provider, the W3C
 // propagator that extract() uses, and the AsyncLocalStorage context manager that makes the
 // span "active" inside the route handlers.
-export const sdk = new NodeSDK({ ...tracesOnlySdkOptions(config), instrumentations: [] });
+export const sdk = new NodeSDK({
+  ...tracesOnlySdkOptions(config),
+  // Which Express serves the app. A resource given here replaces NodeSDK's default one (the
+  // telemetry.sdk.* attributes) before the detected ones are merged in: so it is merged into it.
+  resource: defaultResource().merge(resourceFromAttributes(webEngineAttributes())),
+  instrumentations: [],
+});
 sdk.start();

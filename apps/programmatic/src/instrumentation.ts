@@ -4,7 +4,8 @@
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
+import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
+import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics, webEngineAttributes } from '@repo/telemetry';
 
 const config = readTelemetryConfigOrExit({ serviceName: 'programmatic-instrument-service' });
 // One line per problem, and one per collector outage rather than one per failed batch.
@@ -12,6 +13,9 @@ useConciseDiagnostics(config);
 
 export const sdk = new NodeSDK({
   ...tracesOnlySdkOptions(config),
+  // Which Express serves the app. A resource given here replaces NodeSDK's default one (the
+  // telemetry.sdk.* attributes) before the detected ones are merged in: so it is merged into it.
+  resource: defaultResource().merge(resourceFromAttributes(webEngineAttributes())),
   instrumentations: [
     // The SERVER span comes from the http instrumentation; express only adds the route
     // (http.route, span name) and its own INTERNAL spans, so it needs http registered too.

@@ -9,6 +9,8 @@
 // (endpoint, headers, timeout, compression, sampler, propagators, resource) is left to NodeSDK
 // and the exporters, which read it themselves.
 
+import { createRequire } from 'node:module';
+
 export const OTLP_PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
 export const TRACES_EXPORTERS = ['otlp', 'console'] as const;
@@ -45,6 +47,25 @@ export class TelemetryConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+// Incubating in the semantic conventions, so written here rather than imported, as the
+// semantic-conventions package advises for incubating names.
+const ATTR_WEBENGINE_NAME = 'webengine.name';
+const ATTR_WEBENGINE_VERSION = 'webengine.version';
+
+/**
+ * The resource attributes that say which Express serves the app (`webengine.name` express,
+ * `webengine.version` 4.21.2 or 5.3.0): the version is that of the Express the app's main module
+ * resolves, which is how one build runs on either major. What a backend shows beside each trace.
+ */
+export function webEngineAttributes(): Record<string, string> {
+  try {
+    const { version } = createRequire(process.argv[1])('express/package.json') as { version: string };
+    return { [ATTR_WEBENGINE_NAME]: 'express', [ATTR_WEBENGINE_VERSION]: version };
+  } catch {
+    return {}; // no Express where the app runs
+  }
+}
 
 /**
  * readTelemetryConfig for an app's start-up: a setting that cannot be used stops it before

@@ -1,5 +1,5 @@
 export {
-  OTLP_PROTOCOLS, readTelemetryConfig, readTelemetryConfigOrExit, TelemetryConfigError, TRACES_EXPORTERS, type OtlpProtocol, type TelemetryConfig, type TracesExporter,
+  OTLP_PROTOCOLS, readTelemetryConfig, readTelemetryConfigOrExit, TelemetryConfigError, TRACES_EXPORTERS, webEngineAttributes, type OtlpProtocol, type TelemetryConfig, type TracesExporter,
 } from './config';
 export { useConciseDiagnostics } from './diagnostics';
 export { OutageReportingExporter, ReportedExportError } from './outage-reporting-exporter';

@@ -17,7 +17,7 @@ import { OutageReportingExporter } from './outage-reporting-exporter';
  * One processor per exporter: OTLP spans are batched (export off the request path), console
  * spans are printed as each one ends. Endpoint, headers, timeout and compression are left to
  * the exporters, which read OTEL_EXPORTER_OTLP_* themselves. Export problems are reported in a
- * line each, once per outage (see export-problems.ts).
+ * line each, once per outage (see outage-reporting-exporter.ts).
  */
 export function createSpanProcessors(config: TelemetryConfig): SpanProcessor[] {
   return config.tracesExporters.map((name) =>

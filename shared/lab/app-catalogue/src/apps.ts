@@ -32,8 +32,19 @@ export const APPS: Record<AppName, AppEntry> = {
  */
 export type StartVariant = 'start' | 'untraced' | 'without-loader-hook';
 
+/**
+ * The Express majors each app runs on: 5, its own dependency, and 4, from apps/express4, where
+ * the build copies each app's CommonJS build (`npm run start:express4`).
+ */
+export const EXPRESS_MAJORS = [5, 4] as const;
+export type ExpressMajor = (typeof EXPRESS_MAJORS)[number];
+
 /** The package script that starts an app's build of `format`, as its package.json names it. */
-export function startScript(format: ModuleFormat, variant: StartVariant = 'start'): string {
+export function startScript(format: ModuleFormat, variant: StartVariant = 'start', express: ExpressMajor = 5): string {
+  if (express === 4) {
+    if (format !== 'cjs' || variant !== 'start') throw new Error(`Express 4 runs the CommonJS build as its users start it, not ${format} ${variant}`);
+    return 'start:express4';
+  }
   if (variant === 'without-loader-hook') return 'start:esm:without-loader-hook';
   const base = variant === 'untraced' ? 'start:untraced' : 'start';
   return format === 'esm' ? `${base}:esm` : base;

@@ -6,11 +6,15 @@ import { APP_NAMES, type AppName } from './apps';
 /** The line for a difference that is none of the known ones. */
 export const UNEXPLAINED = 'Not a known difference between the three approaches: check how these apps are configured.';
 
-/** Where the traces differ, each trace's value there, and the path of the request they served. */
+/**
+ * Where the traces differ, each trace's value there, the path of the request they served, and
+ * what they are: the apps' traces (default), or one app's traces on Express 5 and on Express 4.
+ */
 export interface ObservedDifference {
   location: DifferenceLocation;
   values: Partial<Record<string, unknown>>;
   urlPath: string;
+  between?: 'apps' | 'express majors';
 }
 
 export interface KnownDifference {
@@ -22,9 +26,21 @@ export interface KnownDifference {
 // Attributes that describe the request, not the instrumentation.
 const FROM_THE_REQUEST = new Set(['url.full', 'url.query', 'user_agent.original', 'client.address', 'network.peer.address', 'network.protocol.version']);
 const inSpan = ({ position }: DifferenceLocation) => position !== undefined;
+const underTheServerSpan = ({ position }: DifferenceLocation) => position?.includes('.') === true;
+const WEB_ENGINE_VERSION = 'webengine.version';
 const routeOrName = ({ field, keys }: DifferenceLocation) => field === 'name' || (field === 'attributes' && keys[0] === 'http.route');
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
+  {
+    name: 'express version',
+    matches: ({ location: { field, keys }, between }) => between === 'express majors' && field === 'resource' && keys[0] === WEB_ENGINE_VERSION,
+    why: 'Each app names the Express that serves it in its resource (webengine.name, webengine.version).',
+  },
+  {
+    name: 'express layers of Express 4',
+    matches: ({ location, between }) => between === 'express majors' && underTheServerSpan(location),
+    why: 'Express 4 runs two middlewares of its own before every route (query, expressInit), each a span of instrumentation-express, and there it names a route\'s handler span after its route ("request handler - /server_request"); Express 5 runs neither, and the span is "request handler".',
+  },
   {
     name: 'service name',
     matches: ({ location: { field, keys } }) => field === 'resource' && keys[0] === 'service.name',
@@ -37,7 +53,7 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
   {
     name: 'express spans',
-    matches: ({ location }) => location.position?.includes('.') === true && location.field === undefined,
+    matches: ({ location, between }) => between !== 'express majors' && underTheServerSpan(location) && location.field === undefined,
     why: 'instrumentation-express adds an INTERNAL span for each Express layer that ran; the manual app makes only the SERVER span.',
   },
   {

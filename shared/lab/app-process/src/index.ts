@@ -1,4 +1,4 @@
-import { APP_NAMES, APPS, startScript, type AppName, type ModuleFormat, type StartVariant } from '@repo/app-catalogue';
+import { APP_NAMES, APPS, startScript, type AppName, type ExpressMajor, type ModuleFormat, type StartVariant } from '@repo/app-catalogue';
 import { ConditionWaiters } from '@repo/condition-waiters';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -31,6 +31,8 @@ export interface StartAppOptions {
   format?: ModuleFormat;
   /** `start` (default), `untraced` or `without-loader-hook`: see StartVariant. */
   variant?: StartVariant;
+  /** The Express major it runs on: 5 (default) or 4 (`npm run start:express4`). */
+  express?: ExpressMajor;
   /** Added to the environment; PORT defaults to 0 (a free port). */
   env?: Record<string, string>;
   /** Runs it pinned to these CPUs (`taskset -c`), for the benchmark. */
@@ -44,7 +46,7 @@ export interface StartAppOptions {
  * `exec`s node, so npm's child is the app itself; stop() signals it directly.
  */
 export function startApp(name: AppName, options: StartAppOptions = {}): Promise<AppProcess> {
-  const npm = ['npm', 'run', startScript(options.format ?? 'cjs', options.variant), '--silent', '--workspace', APPS[name].directory];
+  const npm = ['npm', 'run', startScript(options.format ?? 'cjs', options.variant, options.express), '--silent', '--workspace', APPS[name].directory];
   const command = options.cpuList === undefined ? npm : ['taskset', '-c', options.cpuList, ...npm];
   const child = spawn(command[0], command.slice(1), {
     cwd: repoRoot,
