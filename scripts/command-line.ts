@@ -1,5 +1,6 @@
 // How the project's commands refuse what they cannot use: one line, `<command>: <why>`, then exit
 // (2 for a command line, 1 for a setting), never a stack trace.
+import { EXPRESS_MAJORS, type ExpressMajor } from '@repo/app-catalogue';
 import { readTelemetryConfig } from '@repo/telemetry';
 
 /** `read()`'s value, or its error's message in one line and the process gone with `code`. */
@@ -10,6 +11,13 @@ export function orExit<T>(command: string, code: 1 | 2, read: () => T): T {
     console.error(`${command}: ${(error as Error).message}`);
     process.exit(code);
   }
+}
+
+/** `--express 4|5`: the Express major to start the apps on. */
+export function expressMajor(value: string): ExpressMajor {
+  const major = EXPRESS_MAJORS.find((candidate) => String(candidate) === value);
+  if (major === undefined) throw new Error(`--express "${value}" is not one of ${EXPRESS_MAJORS.join(', ')}`);
+  return major;
 }
 
 /** The settings the apps will read, checked before a command starts them, as each app checks them. */

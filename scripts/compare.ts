@@ -1,5 +1,6 @@
-// `npm run compare [-- <target>] [--esm]`: one request to each app (to its ES module build with
-// --esm), their traces side by side, and every difference that remains after normalizeTrace.
+// `npm run compare [-- <target>] [--esm] [--express 4]`: one request to each app (to its ES module
+// build with --esm, on Express 4 with --express 4), their traces side by side under the Express
+// each app reports in its resource, and every difference that remains after normalizeTrace.
 // Fits a 100-column terminal.
 import { APP_NAMES, type AppName, APPS, explainDifference } from '@repo/app-catalogue';
 import { withAllApps } from '@repo/app-process';
@@ -7,22 +8,32 @@ import { startReceiver } from '@repo/otlp-receiver';
 import { compareTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
 import { showValue } from '@repo/trace-model';
 import { parseArgs } from 'node:util';
-import { checkAppSettings, orExit } from './command-line.ts';
+import { checkAppSettings, expressMajor, orExit } from './command-line.ts';
 
 const args = orExit('compare', 2, readArgs);
 checkAppSettings('compare', process.env);
 const target = args.positionals[0] ?? '/server_request?param=compare';
 const format = args.values.esm ? 'esm' : 'cjs';
+const express = orExit('compare', 2, () => {
+  const major = expressMajor(args.values.express);
+  if (major === 4 && format === 'esm') throw new Error('--express 4 runs the CommonJS builds, not --esm');
+  return major;
+});
 const COLUMN = 32;
 
 const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
-await withAllApps({ format, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, (apps) =>
+await withAllApps({ format, express, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, (apps) =>
   Promise.all(APP_NAMES.map((name) => fetch(`${apps[name].url}${target}`))),
 );
 // The apps have stopped, so every span they made has been exported.
 const spans = receiver.spans();
 await receiver.close();
 
+// Which Express each app ran, as it says in its resource: what a backend shows beside its traces.
+const engines = Object.fromEntries(APP_NAMES.map((name) => {
+  const resource = spans.find((span) => span.resource['service.name'] === APPS[name].serviceName)?.resource;
+  return [name, resource?.['webengine.name'] ? `${name} (${resource['webengine.name']} ${resource['webengine.version']})` : name];
+})) as Record<AppName, string>;
 const traces = Object.fromEntries(
   APP_NAMES.map((name) => {
     const own = spans.filter((span) => span.resource['service.name'] === APPS[name].serviceName);
@@ -31,7 +42,7 @@ const traces = Object.fromEntries(
 ) as Record<AppName, NormalizedTrace | undefined>;
 
 console.log(`GET ${target}, sent once to each app (${format === 'esm' ? 'ES module' : 'CommonJS'} builds)\n`);
-const trees = APP_NAMES.map((name) => [name, ...tree(traces[name])]);
+const trees = APP_NAMES.map((name) => [engines[name], ...tree(traces[name])]);
 for (let row = 0; row < Math.max(...trees.map((lines) => lines.length)); row++) {
   console.log(trees.map((lines) => fit(lines[row] ?? '', COLUMN)).join('  ').trimEnd());
 }
@@ -49,7 +60,7 @@ for (const { where, values, explanation } of rows) {
 }
 
 function readArgs() {
-  return parseArgs({ allowPositionals: true, options: { esm: { type: 'boolean', default: false } } });
+  return parseArgs({ allowPositionals: true, options: { esm: { type: 'boolean', default: false }, express: { type: 'string', default: '5' } } });
 }
 
 function tree(trace: NormalizedTrace | undefined): string[] {

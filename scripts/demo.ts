@@ -1,5 +1,6 @@
-// `npm run demo [-- --esm] [--collector URL [--protocol grpc|http/protobuf|http/json]] [--free-ports]`:
-// the receiver and the three apps side by side (their ES module builds with --esm), the original's
+// `npm run demo [-- --esm | --express 4] [--collector URL [--protocol grpc|http/protobuf|http/json]]
+// [--free-ports]`: the receiver and the three apps side by side (their ES module builds with --esm,
+// their CommonJS builds on Express 4 with --express 4), the original's
 // three requests through the traced client, then everything keeps running for more requests until
 // Ctrl-C. With --collector, the apps and the client export to that collector instead, and no
 // receiver starts. --free-ports takes free ports for everything (the browser tests use it, so
@@ -9,7 +10,7 @@ import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry';
 import concurrently from 'concurrently';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { checkAppSettings, orExit } from './command-line.ts';
+import { checkAppSettings, expressMajor, orExit } from './command-line.ts';
 import { busyPorts, freePort, waitUntilListening } from './local-ports.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
@@ -18,7 +19,7 @@ const DEMO_BATCH_DELAY_MS = '500';
 const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', programmatic: 'magenta' };
 
 const options = orExit('demo', 1, readOptions);
-const { format, collector, freePorts } = options;
+const { format, express, collector, freePorts } = options;
 const receiverPorts = collector ? undefined : {
   grpc: freePorts ? await freePort() : TOOL_PORTS.otlpGrpc,
   http: freePorts ? await freePort() : TOOL_PORTS.otlpHttp,
@@ -44,6 +45,7 @@ const exportEnv: Record<string, string> = {
 checkAppSettings('demo', { ...process.env, ...exportEnv });
 
 if (format === 'esm') console.log('demo: the apps run their ES module builds (npm run start:esm)');
+if (express === 4) console.log('demo: the apps run on Express 4 (npm run start:express4)');
 if (exportEnv.OTEL_BSP_SCHEDULE_DELAY) {
   console.log(`demo: the apps send their spans every ${DEMO_BATCH_DELAY_MS} ms (OTEL_BSP_SCHEDULE_DELAY=${DEMO_BATCH_DELAY_MS}, a demo setting; the default is 5000 ms)`);
 }
@@ -61,7 +63,7 @@ const { result } = concurrently(
     }] : []),
     ...apps.map((app) => ({
       name: app.name,
-      command: `npm run ${startScript(format)} --workspace ${APPS[app.name].directory}`,
+      command: `npm run ${startScript(format, 'start', express)} --workspace ${APPS[app.name].directory}`,
       prefixColor: COLORS[app.name],
       env: { ...exportEnv, PORT: String(app.port) },
     })),
@@ -112,8 +114,11 @@ function readOptions() {
       collector: { type: 'string' },
       protocol: { type: 'string' },
       'free-ports': { type: 'boolean', default: false },
+      express: { type: 'string', default: '5' },
     },
   });
+  const express = expressMajor(values.express);
+  if (express === 4 && values.esm) throw new Error('--express 4 runs the CommonJS builds, not --esm');
   if (values.protocol !== undefined && values.collector === undefined) throw new Error('--protocol goes with --collector');
   const protocol = values.protocol ?? 'grpc';
   if (!(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) throw new Error(`--protocol "${protocol}" is not one of ${OTLP_PROTOCOLS.join(', ')}`);
@@ -122,6 +127,7 @@ function readOptions() {
   }
   return {
     format: (values.esm ? 'esm' : 'cjs') as ModuleFormat,
+    express,
     collector: values.collector === undefined ? undefined : { url: values.collector, protocol: protocol as OtlpProtocol },
     freePorts: values['free-ports'],
     // The receiver reads TRACE_UI_PORT the same way.

@@ -38,9 +38,13 @@ describe.each(APP_NAMES)('the %s app', (app) => {
     }
   });
 
-  it('has the start scripts the catalogue names, for both builds', () => {
+  it('has the start scripts the catalogue names, for both builds and on Express 4', () => {
     const scripts = JSON.parse(read(`${APPS[app].directory}/package.json`)).scripts as Record<string, string>;
-    const names = [...MODULE_FORMATS.map((format) => startScript(format)), ...VARIANTS[app].flatMap((variant) => MODULE_FORMATS.map((format) => startScript(format, variant)))];
+    const names = [
+      ...MODULE_FORMATS.map((format) => startScript(format)), startScript('cjs', 'start', 4),
+      ...VARIANTS[app].flatMap((variant) => MODULE_FORMATS.map((format) => startScript(format, variant))),
+      ...VARIANTS[app].filter((variant) => variant === 'untraced').map((variant) => startScript('cjs', variant, 4)),
+    ];
     for (const name of names) expect(scripts, name).toHaveProperty(name);
   });
 });

@@ -54,6 +54,8 @@ describe('npm run demo', () => {
     [['--collector', 'http://localhost:4317', '--protocol', 'grpcc'], {}, 'demo: --protocol "grpcc" is not one of grpc, http/protobuf, http/json'],
     [['--free-ports'], { OTEL_EXPORTER_OTLP_PROTOCOL: 'foo' }, 'demo: cannot start: OTEL_EXPORTER_OTLP_PROTOCOL="foo" is not one of grpc, http/protobuf, http/json'],
     [[], { TRACE_UI_PORT: 'ui' }, 'demo: TRACE_UI_PORT="ui" is not a port number (0-65535)'],
+    [['--express', '3'], {}, 'demo: --express "3" is not one of 5, 4'],
+    [['--express', '4', '--esm'], {}, 'demo: --express 4 runs the CommonJS builds, not --esm'],
   ] satisfies [string[], Record<string, string>, string][])('refuses %j %j in one line before starting anything, and exits 1', async (args, env, line) => {
     const demo = runDemo(args, env);
     expect(await demo.exited).toBe(1);

@@ -1,6 +1,8 @@
 // The benchmark's command line, read and checked before anything starts: bench.ts prints a bad
 // value's error in one line and exits with 2.
-import { APP_NAMES, type AppName, type ModuleFormat } from '@repo/app-catalogue';
+import { APP_NAMES, type AppName, type ExpressMajor, type ModuleFormat } from '@repo/app-catalogue';
+import { expressMajor } from '../command-line.ts';
+import type { Build } from './variants.ts';
 import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
@@ -12,7 +14,8 @@ export interface BenchOptions {
   warmup: number;
   connections: number;
   rounds: number;
-  formats: ModuleFormat[];
+  /** --format cjs|esm|both and --express 5|4|both: the builds the main table runs. */
+  builds: Build[];
   /** --breakdown: the pipeline one stage at a time, and the fixed-rate run only. */
   breakdown: boolean;
   /** Each app on the last CPU, the load on the others (`--no-pin` turns it off). */
@@ -37,6 +40,7 @@ export function readBenchOptions(args: string[]): BenchOptions {
       rounds: { type: 'string', default: '3' },
       warmup: { type: 'string', default: '2' },
       format: { type: 'string', default: 'cjs' },
+      express: { type: 'string', default: '5' },
       breakdown: { type: 'boolean', default: false },
       'no-pin': { type: 'boolean', default: false },
       json: { type: 'string' },
@@ -48,6 +52,11 @@ export function readBenchOptions(args: string[]): BenchOptions {
   const formats: ModuleFormat[] = values.format === 'both' ? ['cjs', 'esm'] : values.format === 'cjs' || values.format === 'esm' ? [values.format] : [];
   if (formats.length === 0) throw new Error(`--format ${values.format} is not one of cjs, esm, both`);
   if (values.breakdown && values.format !== 'cjs') throw new Error('--breakdown measures the CommonJS builds only (its stage switches patch the SDK\'s CommonJS files)');
+  const expresses: ExpressMajor[] = values.express === 'both' ? [5, 4] : [expressMajor(values.express)];
+  if (values.breakdown && values.express !== '5') throw new Error('--breakdown measures Express 5 only');
+  if (!formats.includes('cjs') && expresses.includes(4)) throw new Error('--express 4 runs the CommonJS builds: it goes with --format cjs or both');
+  // Express 4 runs the CommonJS build only.
+  const builds = expresses.flatMap((express) => formats.filter((format) => express === 5 || format === 'cjs').map((format) => ({ format, express })));
   if (values.breakdown && values.try.length) throw new Error('--try goes with the main table, not --breakdown');
   return {
     rate: positive('--rate', values.rate),
@@ -55,7 +64,7 @@ export function readBenchOptions(args: string[]): BenchOptions {
     warmup: positive('--warmup', values.warmup),
     connections: positive('--connections', values.connections),
     rounds: positive('--rounds', values.rounds),
-    formats,
+    builds,
     breakdown: values.breakdown,
     pin: !values['no-pin'],
     json: values.json,

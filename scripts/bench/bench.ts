@@ -1,5 +1,5 @@
 // `npm run bench [-- --rate 2000 --duration 10 --connections 50 --rounds 3 --warmup 2 --no-pin
-//                    --format cjs|esm|both --only manual,automatic --env OTEL_X=value
+//                    --format cjs|esm|both --express 5|4|both --only manual,automatic --env OTEL_X=value
 //                    --try OTEL_X=value --json FILE]`
 // What each approach costs against the same app untraced, measured side by side: the app's own
 // CPU time per request at a fixed rate first, then requests/s at saturation.
@@ -17,9 +17,9 @@ import { breakdownVariants, mainVariants, type Variant } from './variants.ts';
 
 const options: BenchOptions = orExit('bench', 2, () => readBenchOptions(process.argv.slice(2)));
 checkAppSettings('bench', { ...process.env, ...Object.fromEntries(options.env) });
-const { duration, connections, rate, rounds, warmup, breakdown, formats } = options;
+const { duration, connections, rate, rounds, warmup, breakdown, builds } = options;
 
-const variants = breakdown ? breakdownVariants(options.only) : mainVariants(formats, options.only, options.tried);
+const variants = breakdown ? breakdownVariants(options.only) : mainVariants(builds, options.only, options.tried);
 const context: RunContext = {
   options,
   // The load generator and the receiver on the first CPUs, each app on the last one.
@@ -72,7 +72,7 @@ if (!breakdown) {
 if (options.json) {
   // Keyed by the variants' names.
   const byName = <T>(figures: Map<Variant, T>) => Object.fromEntries([...figures].map(([variant, value]) => [variant.name, value]));
-  const args = { duration, connections, rate, rounds, warmup, breakdown, formats };
+  const args = { duration, connections, rate, rounds, warmup, breakdown, builds };
   writeFileSync(options.json, `${JSON.stringify({ args, runs: byName(runs), medians: byName(medians), receiver: ingest, floor }, null, 2)}\n`);
   console.log(`\nbench: figures written to ${options.json}`);
 }

@@ -1,6 +1,6 @@
 // The benchmark's variants: each app as its users start it, against the baseline of the same
 // module format; and, for --breakdown, the pipeline switched on one stage at a time.
-import { APP_NAMES, type AppName, type ModuleFormat } from '@repo/app-catalogue';
+import { APP_NAMES, type AppName, type ExpressMajor, type ModuleFormat } from '@repo/app-catalogue';
 import { formatPairs } from './bench-options.ts';
 import type { BenchReceiver } from './bench-receiver.ts';
 
@@ -11,6 +11,8 @@ export interface Variant {
   name: string;
   app: AppName;
   format: ModuleFormat;
+  /** The Express it runs on. */
+  express: ExpressMajor;
   /** The same createApp() with no OpenTelemetry loaded at all: the automatic app without its hook. */
   baseline: boolean;
   /** The baseline its "x base" ratios are to; none for a baseline itself. */
@@ -25,20 +27,28 @@ export interface Variant {
 
 const none = () => ({});
 
+/** A build the main table runs: a module format on an Express major (Express 4: CommonJS only). */
+export interface Build {
+  format: ModuleFormat;
+  express: ExpressMajor;
+}
+
 /**
- * The baseline and each app, for each module format. With `tried` (`--try NAME=value`), each app
- * also runs with those variables, beside itself: a setting's before and after in one run.
+ * The baseline and each app, for each build, each against the baseline of its own build. With
+ * `tried` (`--try NAME=value`), each app also runs with those variables, beside itself: a
+ * setting's before and after in one run.
  */
-export function mainVariants(formats: ModuleFormat[], only?: AppName[], tried: [string, string][] = []): Variant[] {
-  return formats.flatMap((format) => {
-    const name = (what: string) => (format === 'cjs' ? what : `${what} (esm)`);
-    const base: Variant = { name: name('baseline'), app: 'automatic', format, baseline: true, env: none };
+export function mainVariants(builds: Build[], only?: AppName[], tried: [string, string][] = []): Variant[] {
+  return builds.flatMap(({ format, express }) => {
+    const suffix = [format === 'esm' ? 'esm' : '', express === 4 ? 'express 4' : ''].filter(Boolean).join(', ');
+    const name = (what: string) => (suffix ? `${what} (${suffix})` : what);
+    const base: Variant = { name: name('baseline'), app: 'automatic', format, express, baseline: true, env: none };
     return [
       base,
       ...selectedApps(only).flatMap((app): Variant[] => [
-        { name: name(app), app, format, baseline: false, base, env: none },
+        { name: name(app), app, format, express, baseline: false, base, env: none },
         ...(tried.length ? [{
-          name: name(`${app} + ${formatPairs(tried)}`), app, format, baseline: false, base, env: () => Object.fromEntries(tried),
+          name: name(`${app} + ${formatPairs(tried)}`), app, format, express, baseline: false, base, env: () => Object.fromEntries(tried),
         }] : []),
       ]),
     ];
@@ -47,12 +57,12 @@ export function mainVariants(formats: ModuleFormat[], only?: AppName[], tried: [
 
 /** For each app, one row per stage, each holding the row it adds to. */
 export function breakdownVariants(only?: AppName[]): Variant[] {
-  const base: Variant = { name: 'baseline', app: 'automatic', format: 'cjs', baseline: true, env: none };
+  const base: Variant = { name: 'baseline', app: 'automatic', format: 'cjs', express: 5, baseline: true, env: none };
   return [
     base,
     ...selectedApps(only).flatMap((app): Variant[] => {
       const row = (what: string, against: Variant, settings: { stage?: BenchStage; env?: Variant['env'] }): Variant =>
-        ({ name: `${app}: ${what}`, app, format: 'cjs', baseline: false, base, against, stage: settings.stage, env: settings.env ?? none });
+        ({ name: `${app}: ${what}`, app, format: 'cjs', express: 5, baseline: false, base, against, stage: settings.stage, env: settings.env ?? none });
       const samplingOff = row('SDK on, sampling off', base, { env: () => ({ OTEL_TRACES_SAMPLER: 'always_off' }) });
       const recorded = row('spans recorded, not queued', samplingOff, { stage: 'no-processor' });
       const dropped = row('queued, exporter drops', recorded, { stage: 'drop' });

@@ -42,8 +42,8 @@ export type ExpressMajor = (typeof EXPRESS_MAJORS)[number];
 /** The package script that starts an app's build of `format`, as its package.json names it. */
 export function startScript(format: ModuleFormat, variant: StartVariant = 'start', express: ExpressMajor = 5): string {
   if (express === 4) {
-    if (format !== 'cjs' || variant !== 'start') throw new Error(`Express 4 runs the CommonJS build as its users start it, not ${format} ${variant}`);
-    return 'start:express4';
+    if (format !== 'cjs' || variant === 'without-loader-hook') throw new Error(`Express 4 runs the CommonJS build, not ${format} ${variant}`);
+    return variant === 'untraced' ? 'start:untraced:express4' : 'start:express4';
   }
   if (variant === 'without-loader-hook') return 'start:esm:without-loader-hook';
   const base = variant === 'untraced' ? 'start:untraced' : 'start';

@@ -7,6 +7,8 @@ import { summarize, type TraceSummary } from './views';
 export interface CompareColumn {
   app: AppName;
   service: string;
+  /** The web engine its trace names (`express 4.21.2`), as the trace list shows it. */
+  servedOn?: string;
   /** The app's newest trace of the request, normalized as diffTraces compares it. */
   trace?: NormalizedTrace & { traceId: string; startTime: number };
   /** Why there is no trace to show. */
@@ -52,7 +54,7 @@ export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: str
     if (!found) return { ...base, note: explainUntraced(app, urlPath) };
     if (found.spans.length > MAX_COMPARED_SPANS) return { ...base, note: `Its trace has ${found.spans.length} spans, too many to compare.` };
     normalized[app] = normalizeTrace(found.spans);
-    return { ...base, trace: { traceId: found.summary.traceId, startTime: found.summary.startTime, ...normalized[app] } };
+    return { ...base, servedOn: found.summary.servedOn, trace: { traceId: found.summary.traceId, startTime: found.summary.startTime, ...normalized[app] } };
   });
   return { requests, request, columns, rows: compareTraces(normalized, (difference) => explainDifference({ ...difference, urlPath })), unexplained: UNEXPLAINED };
 }

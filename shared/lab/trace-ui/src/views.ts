@@ -19,6 +19,8 @@ export interface TraceSummary {
   request?: string;
   /** The service of that SERVER span: the app that served the request, straight or through the client. */
   servedBy?: string;
+  /** The web engine that service names in its resource (webengine.name and .version): `express 4.21.2`. */
+  servedOn?: string;
 }
 
 export interface TraceList {
@@ -96,11 +98,13 @@ export function summarize(spans: ReceivedSpan[]): TraceSummary {
  * The request that the first SERVER span in tree order served (the root of a request sent
  * straight to an app, or under the client's spans), and the service that served it.
  */
-function servedRequest(placed: ReceivedSpan[]): { request: string; servedBy: string } | undefined {
+function servedRequest(placed: ReceivedSpan[]): Pick<TraceSummary, 'request' | 'servedBy' | 'servedOn'> | undefined {
   const server = placed.find((span) => span.kind === 'SERVER');
   const method = server?.attributes['http.request.method'];
   const path = server?.attributes['url.path'];
-  return typeof method === 'string' && typeof path === 'string' ? { request: `${method} ${path}`, servedBy: serviceOf(server!) } : undefined;
+  if (typeof method !== 'string' || typeof path !== 'string') return undefined;
+  const { 'webengine.name': engine, 'webengine.version': version } = server!.resource;
+  return { request: `${method} ${path}`, servedBy: serviceOf(server!), ...(engine ? { servedOn: [engine, version].filter(Boolean).join(' ') } : {}) };
 }
 
 export function traceDetail(spans: ReceivedSpan[]): TraceDetail {

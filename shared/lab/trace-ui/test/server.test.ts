@@ -22,9 +22,9 @@ afterEach(async () => {
 });
 
 /** Sends one trace like an app's over real OTLP/gRPC: a SERVER span, and a child if asked. */
-async function sendTrace(service: string, options: { path?: string; child?: string; error?: boolean } = {}): Promise<string> {
+async function sendTrace(service: string, options: { path?: string; child?: string; error?: boolean; resource?: Record<string, string> } = {}): Promise<string> {
   const provider = new TracerProvider({
-    resource: resourceFromAttributes({ 'service.name': service }),
+    resource: resourceFromAttributes({ 'service.name': service, ...options.resource }),
     spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.grpcEndpoint }) })],
   });
   const tracer = provider.getTracer('ui-test');
@@ -136,6 +136,16 @@ describe('the JSON API', () => {
     ]);
     expect(body.unexplained).toBe(UNEXPLAINED);
     expect((await get<CompareView>('/api/compare')).body.request).toBe('GET /server_request');
+  });
+
+  it('says which Express served each trace, from the webengine.* attributes of the serving app\'s resource, in the list and the compare view', async () => {
+    await sendTrace(APPS.manual.serviceName, { resource: { 'webengine.name': 'express', 'webengine.version': '4.21.2' } });
+    await sendTrace(APPS.automatic.serviceName);
+    await receiver.waitForSpans((spans) => spans.length === 2);
+    const list = (await get<TraceList>('/api/traces')).body;
+    expect(list.traces.map((t) => [t.service, t.servedOn]).sort()).toEqual([[APPS.automatic.serviceName, undefined], [APPS.manual.serviceName, 'express 4.21.2']]);
+    const compare = (await get<CompareView>('/api/compare')).body;
+    expect(compare.columns.map((c) => [c.app, c.servedOn])).toEqual([['manual', 'express 4.21.2'], ['automatic', undefined], ['programmatic', undefined]]);
   });
 
   it('says of an app with no trace of /health yet that none has arrived, and only of the programmatic app that it leaves /health untraced', async () => {

@@ -42,7 +42,7 @@ export function drawCompare(redraw: () => void): Promise<void> {
     const resourceKeys = [...new Set(compare.rows.map((row) => place(row.location)).filter((key) => key.startsWith('resource ')))];
     const grid = el('table', { class: 'compare' },
       el('thead', {}, el('tr', {}, el('th', {}, ''), ...compare.columns.map((column) =>
-        el('th', {}, column.app, el('div', { class: 'quiet' }, column.service), column.trace && el('a', { href: `/trace/${column.trace.traceId}` }, time(column.trace.startTime)))))),
+        el('th', {}, column.app, el('div', { class: 'quiet' }, column.service), column.servedOn && el('div', { class: 'quiet' }, column.servedOn), column.trace && el('a', { href: `/trace/${column.trace.traceId}` }, time(column.trace.startTime)))))),
       el('tbody', {},
         el('tr', {}, el('th', {}, 'resource'), ...compare.columns.map((column) => el('td', { class: resourceKeys.length && column.trace ? 'differs' : '' },
           column.trace ? el('ul', { class: 'attributes' }, ...resourceKeys.map((key) => el('li', { class: 'differs' }, el('span', { class: 'key' }, key.slice('resource '.length)), ' ', show(column.trace!.resource[key.slice('resource '.length)]), mark(key))),

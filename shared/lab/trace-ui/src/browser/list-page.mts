@@ -19,12 +19,13 @@ export function drawList(redraw: () => void): Promise<void> {
         el('td', { class: 'number' }, String(trace.spanCount)),
         el('td', { class: 'number' }, duration(trace.durationMs)),
         el('td', {}, trace.request && el('a', { href: compareLink(trace.request), class: 'quiet' }, 'compare')),
+        el('td', { class: 'quiet' }, trace.servedOn ?? ''),
       ),
     );
     return [
       el('div', { class: 'toolbar' }, el('h1', {}, 'Recent traces'), filter, el('span', { class: 'quiet' }, `${traces.length} shown, newest first`)),
       traces.length
-        ? el('table', { class: 'traces' }, el('thead', {}, el('tr', {}, ...['time', 'service', 'root span', 'spans', 'duration', ''].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows))
+        ? el('table', { class: 'traces' }, el('thead', {}, el('tr', {}, ...['time', 'service', 'root span', 'spans', 'duration', '', 'served on'].map((h) => el('th', {}, h)))), el('tbody', {}, ...rows))
         : el('p', { class: 'hint' }, 'No traces yet. They appear here as the apps export them (a batch every 5 s by default).'),
     ];
   });
