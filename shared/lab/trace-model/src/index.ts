@@ -1,3 +1,12 @@
 export { formatTrace } from './format';
-export { nanosToMillis, serviceOf, showValue, type AttributeValue, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from './span';
+export { formatLogRecord, logTime, severityName, type ReceivedLogRecord } from './log';
+export {
+  type ExponentialHistogramPoint, type GaugePoint, type HistogramPoint, type MetricKind, type MetricValue, type ReceivedMetricPoint,
+  type SumPoint, type SummaryPoint, type TemporalityName,
+} from './metric';
+export { estimateQuantile, formatHistogramPoint, HistogramLines } from './metric-format';
+export {
+  nanosToMillis, serviceOf, showValue, type AttributeValue, type Attributes, type InstrumentationScope, type ReceivedSpan,
+  type SpanKindName, type StatusCodeName,
+} from './span';
 export { placeSpans, traceBounds, type PlacedSpan } from './tree';

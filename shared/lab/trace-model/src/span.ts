@@ -3,6 +3,11 @@ export type AttributeValue = string | number | boolean | null | AttributeValue[]
 export type Attributes = Record<string, AttributeValue>;
 export type SpanKindName = 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
 export type StatusCodeName = 'UNSET' | 'OK' | 'ERROR';
+/** The library (tracer, meter or logger) that made a span, a metric or a log record. */
+export interface InstrumentationScope {
+  name: string;
+  version?: string;
+}
 
 /** One span as received, with its scope and resource, ids in lowercase hex. */
 export interface ReceivedSpan {
@@ -18,13 +23,13 @@ export interface ReceivedSpan {
   status: { code: StatusCodeName; message?: string };
   events: { name: string; timeUnixNano: bigint; attributes: Attributes }[];
   links: { traceId: string; spanId: string; attributes: Attributes }[];
-  scope: { name: string; version?: string };
+  scope: InstrumentationScope;
   resource: Attributes;
 }
 
-/** The service a span came from: its resource's service.name. */
-export function serviceOf(span: ReceivedSpan): string {
-  return String(span.resource['service.name'] ?? 'unknown service');
+/** The service a span, metric point or log record came from: its resource's service.name. */
+export function serviceOf(item: { resource: Attributes }): string {
+  return String(item.resource['service.name'] ?? 'unknown service');
 }
 
 /** Nanoseconds (OTLP's unit) as milliseconds. */

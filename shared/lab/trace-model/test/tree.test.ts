@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatTrace, placeSpans, type ReceivedSpan } from '../src/index.ts';
+import { formatTrace, placeSpans, type ReceivedLogRecord, type ReceivedSpan } from '../src/index.ts';
 
 function span(spanId: string, name: string, start: number, parentSpanId?: string): ReceivedSpan {
   return {
@@ -47,6 +47,27 @@ describe('formatTrace', () => {
     const text = formatTrace([span(id(1), 'root', 0), span(id(2), 'one', 1, id(1)), span(id(3), 'two', 2, id(1)), span(id(4), 'inner', 3, id(2))]);
     expect(text.split('\n').slice(1)).toEqual([
       '└─ INTERNAL root · 1.0 ms', '   ├─ INTERNAL one · 1.0 ms', '   │  └─ INTERNAL inner · 1.0 ms', '   └─ INTERNAL two · 1.0 ms',
+    ]);
+  });
+
+  it('prints each log record on its own line under the span it was made in, in time order with the events', () => {
+    const log = (spanId: string | undefined, time: number, body: string, attributes = {}): ReceivedLogRecord => ({
+      timeUnixNano: BigInt(time), observedTimeUnixNano: BigInt(time), severityNumber: 9, body, attributes, flags: 1,
+      ...(spanId ? { traceId: 'a'.repeat(32), spanId } : {}), scope: { name: 'test' }, resource: { 'service.name': 'svc' },
+    });
+    const failing = { ...span(id(2), 'one', 1, id(1)), events: [{ name: 'exception', timeUnixNano: 20n, attributes: { 'exception.message': 'it broke' } }] };
+    const logs = [log(id(2), 30, 'after it broke'), log(id(1), 5, 'server_request', { param: 'x' }), log(id(2), 10, 'before it broke'), log(id(9), 7, 'elsewhere')];
+    const lines = formatTrace([span(id(1), 'root', 0), failing, span(id(3), 'two', 2, id(1))], logs).split('\n');
+    expect(lines[0]).toMatch(/ · 3 spans · 4 log records · /);
+    expect(lines.slice(1)).toEqual([
+      '└─ INTERNAL root · 1.0 ms',
+      '     · log INFO server_request param=x',
+      '   ├─ INTERNAL one · 1.0 ms',
+      '   │    · log INFO before it broke',
+      '   │    ! exception: it broke',
+      '   │    · log INFO after it broke',
+      '   └─ INTERNAL two · 1.0 ms',
+      `   · log INFO elsewhere · span ${id(9)}, not in this trace`,
     ]);
   });
 
