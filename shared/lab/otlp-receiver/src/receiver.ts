@@ -1,80 +1,35 @@
 import { ConditionWaiters } from '@repo/condition-waiters';
-import type { ReceivedSpan } from '@repo/trace-model';
-import { decodeProtobufRequest } from './otlp';
+import { serviceOf, showValue } from '@repo/trace-model';
+import { KeptItems } from './kept-items';
+import type { Receiver, ReceiverOptions } from './receiver-api';
+import { decode, type Decoded, type Signal, type SignalItems } from './signals';
+import { TraceCollector } from './trace-collector';
 import { describe, startGrpcTransport, startHttpTransport, urlHost, type Transport } from './transports';
 
+export type { Receiver, ReceiverOptions, ReceiverStats } from './receiver-api';
 export { ReceiverListenError } from './transports';
 
-export interface ReceiverOptions {
-  /** OTLP/gRPC port. Default 4317; 0 takes a free one. */
-  grpcPort?: number;
-  /** OTLP/HTTP port (protobuf and JSON on /v1/traces). Default 4318; 0 takes a free one; null: none. */
-  httpPort?: number | null;
-  /** Default `localhost`. */
-  host?: string;
-  /** Spans kept for `spans()`; past it the oldest go, and are counted as dropped. Default 100,000. */
-  maxSpans?: number;
-  /** Largest request body or gRPC message accepted, in bytes. Default 8 MiB. */
-  maxMessageBytes?: number;
-  /** A trace counts as finished when none of its spans arrived for this long. Default 500 ms. */
-  traceIdleMs?: number;
-  /**
-   * Called with each finished trace's spans, e.g. to print it; and again with the whole trace when
-   * spans of it arrive after that (`late`: how many), so that none is lost to a slow exporter.
-   */
-  onTrace?: (spans: ReceivedSpan[], late?: { added: number }) => void;
-  /** Called with a readable line for each rejected export. Default: console.error. */
-  onReject?: (message: string) => void;
-  /** Holds each export this long before answering: a slow collector, for tests. Default 0. */
-  delayMs?: number;
-  /**
-   * Answers gRPC exports without decoding them, and decodes what it kept at the next spans()
-   * or stats(): for the benchmark, where decoding would compete with the apps for the CPU.
-   */
-  decodeLater?: boolean;
-}
-
-export interface ReceiverStats {
-  exports: number;
-  spans: number;
-  rejected: number;
-  dropped: number;
-}
-
-export interface Receiver {
-  readonly grpcPort: number;
-  readonly httpPort: number | null;
-  /** Where an OTLP/gRPC exporter should send: `http://<host>:<grpcPort>`, an IPv6 host in brackets. */
-  readonly grpcEndpoint: string;
-  /** The spans received and kept so far, in arrival order. */
-  spans(): ReceivedSpan[];
-  /** Resolves with all spans once `until` holds for them; rejects after `timeoutMs` (default 10 s). */
-  waitForSpans(until: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>;
-  /** Calls `listener` after each export is kept (decoded or not), e.g. to update a view; returns the unsubscribe. */
-  subscribe(listener: () => void): () => void;
-  stats(): ReceiverStats;
-  /** Forgets the spans kept or not yet decoded, zeroes the stats, and drops the traces still open (no onTrace for them). */
-  clear(): void;
-  close(): Promise<void>;
-}
-
+/**
+ * Listens for OTLP exports of traces, metrics and logs (gRPC, and HTTP protobuf or JSON) and keeps
+ * what they hold, each signal within its own bound.
+ */
 export async function startReceiver(options: ReceiverOptions = {}): Promise<Receiver> {
   const host = options.host ?? 'localhost';
-  const maxSpans = options.maxSpans ?? 100_000;
   const maxMessageBytes = options.maxMessageBytes ?? 8 * 1024 * 1024;
-  const traceIdleMs = options.traceIdleMs ?? 500;
   const onReject = options.onReject ?? ((message: string) => console.error(message));
   const delay = async () => {
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
   };
 
-  let kept: ReceivedSpan[] = [];
-  const stats: ReceiverStats = { exports: 0, spans: 0, rejected: 0, dropped: 0 };
-  // waitForSpans's checks and subscribe's listeners, called after each kept export.
+  const kept: { [S in Signal]: KeptItems<SignalItems[S][number]> } = {
+    traces: new KeptItems(options.maxSpans ?? 100_000),
+    metrics: new KeptItems(options.maxMetricPoints ?? 100_000),
+    logs: new KeptItems(options.maxLogRecords ?? 100_000),
+  };
+  let rejected = 0;
+  // The waitFor... checks and subscribe's listeners, called after each kept export.
   const waiters = new ConditionWaiters();
-  const openTraces = new Map<string, { spans: ReceivedSpan[]; timer: NodeJS.Timeout; added: number }>();
-  // The traces finished last, to give a late span the spans it joins; the oldest go past 1,000.
-  const finishedTraces = new Map<string, ReceivedSpan[]>();
+  const traces = options.onTrace ? new TraceCollector(options.traceIdleMs ?? 500, options.onTrace) : undefined;
   let undecoded: Buffer[] = [];
 
   // Without notifying: each export was announced when it was kept undecoded.
@@ -83,68 +38,54 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     undecoded = [];
     for (const bytes of pending) {
       try {
-        accept(decodeProtobufRequest(bytes));
+        accept(decode('traces', bytes, 'protobuf'));
       } catch (error) {
-        reject('OTLP/gRPC', describe(error));
+        reject('OTLP/gRPC', describe(error), 'traces');
       }
     }
   }
 
-  function accept(spans: ReceivedSpan[]): void {
-    stats.exports += 1;
-    stats.spans += spans.length;
-    kept.push(...spans);
-    if (kept.length > maxSpans) {
-      stats.dropped += kept.length - maxSpans;
-      kept = kept.slice(-maxSpans);
-    }
-    if (options.onTrace) collectTraces(spans, options.onTrace);
-  }
-
-  function notify(): void {
-    waiters.changed();
-  }
-
-  function forgetOpenTraces(): void {
-    for (const { timer } of openTraces.values()) clearTimeout(timer);
-    openTraces.clear();
-    finishedTraces.clear();
-  }
-
-  function collectTraces(spans: ReceivedSpan[], onTrace: NonNullable<ReceiverOptions['onTrace']>): void {
-    for (const span of spans) {
-      const id = span.traceId;
-      const finished = finishedTraces.get(id);
-      finishedTraces.delete(id);
-      const open = openTraces.get(id) ?? { spans: finished ? [...finished] : [], timer: undefined as unknown as NodeJS.Timeout, added: 0 };
-      clearTimeout(open.timer);
-      open.spans.push(span);
-      if (finished || open.added) open.added += 1;
-      open.timer = setTimeout(() => {
-        openTraces.delete(id);
-        finishedTraces.set(id, open.spans);
-        if (finishedTraces.size > 1000) finishedTraces.delete(finishedTraces.keys().next().value!);
-        onTrace(open.spans, open.added ? { added: open.added } : undefined);
-      }, traceIdleMs);
-      openTraces.set(id, open);
+  function accept(decoded: Decoded): void {
+    if (decoded.signal === 'traces') {
+      kept.traces.add(decoded.items);
+      traces?.add(decoded.items);
+    } else if (decoded.signal === 'metrics') {
+      kept.metrics.add(decoded.items);
+      options.onMetrics?.(decoded.items);
+    } else {
+      kept.logs.add(decoded.items);
+      options.onLogs?.(decoded.items);
     }
   }
 
-  function reject(transport: string, reason: string): void {
-    stats.rejected += 1;
-    onReject(`otlp-receiver: rejected an ${transport} export: ${reason}`);
+  function reject(transport: string, reason: string, signal?: Signal): void {
+    rejected += 1;
+    onReject(`otlp-receiver: rejected an ${transport} export${signal ? ` of ${signal}` : ''}: ${reason}`);
+  }
+
+  /** Resolves once `until` holds for the signal's items; on timeout, says what did come (`name` for each item). */
+  function waitFor<S extends Signal>(signal: S, until: (items: SignalItems[S]) => boolean, timeoutMs: number, what: string, name: (item: SignalItems[S][number]) => string) {
+    const test = () => {
+      if (signal === 'traces') decodeKept();
+      const items = kept[signal].items as SignalItems[S];
+      return until(items) ? ([...items] as SignalItems[S]) : undefined;
+    };
+    return waiters.waitFor(test, timeoutMs, () => {
+      const items = kept[signal].items as SignalItems[S][number][];
+      return new Error(`timed out after ${timeoutMs} ms waiting for ${what}; received ${items.length}: ${summary(items.map(name))}`);
+    });
   }
 
   const sink = {
-    accept: async (spans: ReceivedSpan[]) => {
+    accept: async (decoded: Decoded) => {
       await delay();
-      accept(spans);
-      notify();
+      accept(decoded);
+      waiters.changed();
     },
     keepUndecoded: options.decodeLater
       ? (bytes: Buffer) => {
           undecoded.push(bytes);
-          notify();
+          waiters.changed();
         }
       : undefined,
     reject,
@@ -167,31 +108,45 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     grpcEndpoint: `http://${urlHost(host)}:${grpcPort}`,
     spans: () => {
       decodeKept();
-      return [...kept];
+      return [...kept.traces.items];
     },
+    metrics: () => [...kept.metrics.items],
+    logs: () => [...kept.logs.items],
     stats: () => {
       decodeKept();
-      return { ...stats };
+      const { traces: t, metrics: m, logs: l } = kept;
+      return {
+        exports: t.exports, spans: t.received, dropped: t.dropped, rejected,
+        metricExports: m.exports, metricPoints: m.received, droppedMetricPoints: m.dropped,
+        logExports: l.exports, logRecords: l.received, droppedLogRecords: l.dropped,
+      };
     },
     subscribe: (listener) => waiters.subscribe(listener),
     clear() {
-      kept = [];
+      for (const items of Object.values(kept)) items.clear();
       undecoded = [];
-      Object.assign(stats, { exports: 0, spans: 0, rejected: 0, dropped: 0 });
-      forgetOpenTraces();
+      rejected = 0;
+      traces?.clear();
     },
-    waitForSpans(until, timeoutMs = 10_000) {
-      const test = () => {
-        decodeKept();
-        return until(kept) ? [...kept] : undefined;
-      };
-      return waiters.waitFor(test, timeoutMs, () => new Error(`timed out after ${timeoutMs} ms waiting for spans; received ${kept.length}: ${
-        kept.map((s) => `${s.resource['service.name']}/${s.name}`).join(', ') || 'none'}`));
-    },
+    waitForSpans: (until, timeoutMs = 10_000) =>
+      waitFor('traces', until, timeoutMs, 'spans', (s) => `${s.resource['service.name']}/${s.name}`),
+    waitForMetrics: (until, timeoutMs = 10_000) =>
+      waitFor('metrics', until, timeoutMs, 'metric points', (p) => `${serviceOf(p)}/${p.name}`),
+    waitForLogs: (until, timeoutMs = 10_000) =>
+      waitFor('logs', until, timeoutMs, 'log records', (r) => `${serviceOf(r)}/${showValue(r.body).slice(0, 40)}`),
     async close() {
-      forgetOpenTraces();
+      traces?.clear();
       await grpcTransport.close();
       await httpTransport?.close();
     },
   };
+}
+
+/** Names as `a (×3), b`, the first 20 distinct ones: a timeout's message says what did come, in one line. */
+function summary(names: string[]): string {
+  const counts = new Map<string, number>();
+  for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const shown = [...counts].slice(0, 20).map(([name, n]) => (n > 1 ? `${name} (×${n})` : name));
+  if (counts.size > 20) shown.push(`${counts.size - 20} more`);
+  return shown.join(', ') || 'none';
 }

@@ -1,15 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
-import type { ReceivedSpan } from '@repo/trace-model';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import {
-  decodeJsonRequest,
-  decodeProtobufRequest,
-  emptyExportResponse,
-  OtlpDecodeError,
-  traceServiceDefinition,
-} from './otlp';
+import { OtlpDecodeError } from './otlp-common';
+import { CODECS, decode, SIGNALS, type Decoded, type Signal } from './signals';
 
 /** The port a receiver wanted is taken, or could not be bound. */
 export class ReceiverListenError extends Error {
@@ -18,11 +12,12 @@ export class ReceiverListenError extends Error {
 
 /** Where the transports hand what they receive. */
 export interface ExportSink {
-  /** Takes an export's spans; resolves when the sender may be answered. */
-  accept(spans: ReceivedSpan[]): Promise<void>;
-  /** Takes an export's bytes undecoded, if the receiver decodes later; else undefined. */
+  /** Takes a decoded export of any signal; resolves when the sender may be answered. */
+  accept(decoded: Decoded): Promise<void>;
+  /** Takes a gRPC trace export's bytes undecoded, if the receiver decodes later; else undefined. */
   keepUndecoded?: (bytes: Buffer) => void;
-  reject(transport: string, reason: string): void;
+  /** `signal` when known: a gRPC call to no OTLP service, say, has none. */
+  reject(transport: string, reason: string, signal?: Signal): void;
 }
 
 export interface Transport {
@@ -30,39 +25,46 @@ export interface Transport {
   close(): Promise<void>;
 }
 
-/** OTLP/gRPC on host:port: the TraceService/Export method. */
+// Each signal's gRPC method path (/opentelemetry.proto.collector.<signal>.v1.<Service>/Export) and HTTP path.
+const GRPC_PATHS = new Map(SIGNALS.map((signal) => [CODECS[signal].grpcService.Export.path, signal]));
+const HTTP_PATHS = new Map(SIGNALS.map((signal) => [`/v1/${signal}`, signal]));
+
+/** OTLP/gRPC on host:port: the Export method of TraceService, MetricsService and LogsService. */
 export async function startGrpcTransport(host: string, port: number, maxMessageBytes: number, sink: ExportSink): Promise<Transport> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': maxMessageBytes,
     // Sees every status sent, also those grpc-js sends itself (a message over the size limit).
     interceptors: [
-      (_method, call) =>
+      (method, call) =>
         new grpc.ServerInterceptingCall(call, {
           sendStatus(status, next) {
-            if (status.code !== grpc.status.OK) sink.reject('OTLP/gRPC', `${grpc.status[status.code]}: ${status.details}`);
+            if (status.code !== grpc.status.OK) sink.reject('OTLP/gRPC', `${grpc.status[status.code]}: ${status.details}`, GRPC_PATHS.get(method.path));
             next(status);
           },
         }),
     ],
   });
-  server.addService(traceServiceDefinition, {
-    async Export(call: grpc.ServerUnaryCall<Buffer, unknown>, callback: grpc.sendUnaryData<unknown>) {
-      if (sink.keepUndecoded) {
-        sink.keepUndecoded(call.request);
+  for (const signal of SIGNALS) {
+    server.addService(CODECS[signal].grpcService, {
+      async Export(call: grpc.ServerUnaryCall<Buffer, unknown>, callback: grpc.sendUnaryData<unknown>) {
+        // The benchmark's mode: traces only, the one signal it sends.
+        if (signal === 'traces' && sink.keepUndecoded) {
+          sink.keepUndecoded(call.request);
+          callback(null, {});
+          return;
+        }
+        let decoded;
+        try {
+          decoded = decode(signal, call.request, 'protobuf');
+        } catch (error) {
+          callback({ code: grpc.status.INVALID_ARGUMENT, details: describe(error) });
+          return;
+        }
+        await sink.accept(decoded);
         callback(null, {});
-        return;
-      }
-      let spans;
-      try {
-        spans = decodeProtobufRequest(call.request);
-      } catch (error) {
-        callback({ code: grpc.status.INVALID_ARGUMENT, details: describe(error) });
-        return;
-      }
-      await sink.accept(spans);
-      callback(null, {});
-    },
-  });
+      },
+    });
+  }
   const bound = await new Promise<number>((resolve, fail) => {
     server.bindAsync(`${urlHost(host)}:${port}`, grpc.ServerCredentials.createInsecure(), (error, actual) =>
       error ? fail(listenError('OTLP/gRPC', port, error)) : resolve(actual),
@@ -75,13 +77,14 @@ export async function startGrpcTransport(host: string, port: number, maxMessageB
   };
 }
 
-/** OTLP/HTTP on host:port: POST /v1/traces, protobuf or JSON, optionally gzipped. */
+/** OTLP/HTTP on host:port: POST /v1/traces, /v1/metrics and /v1/logs, protobuf or JSON, optionally gzipped. */
 export async function startHttpTransport(host: string, port: number, maxMessageBytes: number, sink: ExportSink): Promise<Transport> {
   const server = http.createServer((req, res) => {
     const reply = (status: number, type: string, body: string | Buffer) =>
       res.writeHead(status, { 'content-type': type }).end(body);
-    if (req.method !== 'POST' || req.url?.split('?')[0] !== '/v1/traces') {
-      reply(404, 'text/plain', 'this receiver takes traces only: POST /v1/traces\n');
+    const signal = HTTP_PATHS.get(req.url?.split('?')[0] ?? '');
+    if (req.method !== 'POST' || !signal) {
+      reply(404, 'text/plain', 'this receiver takes OTLP exports only: POST /v1/traces, /v1/metrics or /v1/logs\n');
       return;
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim();
@@ -89,32 +92,33 @@ export async function startHttpTransport(host: string, port: number, maxMessageB
       reply(415, 'text/plain', 'content-type must be application/x-protobuf or application/json\n');
       return;
     }
+    const format = type === 'application/json' ? 'json' : 'protobuf';
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxMessageBytes) {
-        sink.reject('OTLP/HTTP', `body over ${maxMessageBytes} bytes`);
+        sink.reject('OTLP/HTTP', `body over ${maxMessageBytes} bytes`, signal);
         reply(413, 'text/plain', `body over ${maxMessageBytes} bytes\n`);
         req.destroy();
       } else chunks.push(chunk);
     });
     req.on('end', async () => {
       if (res.headersSent) return;
-      let spans;
+      let decoded;
       try {
         let body: Buffer = Buffer.concat(chunks);
         if (req.headers['content-encoding'] === 'gzip') body = gunzip(body, maxMessageBytes);
-        spans = type === 'application/json' ? decodeJsonRequest(body.toString('utf8')) : decodeProtobufRequest(body);
+        decoded = decode(signal, body, format);
       } catch (error) {
-        sink.reject(`OTLP/HTTP ${type === 'application/json' ? 'JSON' : 'protobuf'}`, describe(error));
+        sink.reject(`OTLP/HTTP ${format === 'json' ? 'JSON' : 'protobuf'}`, describe(error), signal);
         // OTLP/HTTP: 400 means "do not retry this payload"; the body says why.
         reply(400, 'text/plain', `${describe(error)}\n`);
         return;
       }
-      await sink.accept(spans);
-      if (type === 'application/json') reply(200, 'application/json', '{}');
-      else reply(200, 'application/x-protobuf', emptyExportResponse);
+      await sink.accept(decoded);
+      if (format === 'json') reply(200, 'application/json', '{}');
+      else reply(200, 'application/x-protobuf', CODECS[signal].emptyResponse);
     });
   });
   try {

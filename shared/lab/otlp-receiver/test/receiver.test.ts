@@ -140,8 +140,10 @@ describe('bad input to the receiver', () => {
     }
   });
 
-  it('answers 404 for other paths and 415 for other content types', async () => {
-    expect((await post('{}', { 'content-type': 'application/json' }, '/v1/metrics')).status).toBe(404);
+  it('answers 404 naming the three paths for any other, and 415 for other content types', async () => {
+    const other = await post('{}', { 'content-type': 'application/json' }, '/v1/profiles');
+    expect(other.status).toBe(404);
+    expect(await other.text()).toBe('this receiver takes OTLP exports only: POST /v1/traces, /v1/metrics or /v1/logs\n');
     expect((await post('{}', { 'content-type': 'text/plain' })).status).toBe(415);
   });
 
@@ -165,7 +167,7 @@ describe('bad input to the receiver', () => {
     client.close();
     expect(error.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(error.details).toMatch(/not a protobuf ExportTraceServiceRequest/);
-    expect(rejections).toEqual([expect.stringMatching(/^otlp-receiver: rejected an OTLP\/gRPC export: INVALID_ARGUMENT: not a protobuf/)]);
+    expect(rejections).toEqual([expect.stringMatching(/^otlp-receiver: rejected an OTLP\/gRPC export of traces: INVALID_ARGUMENT: not a protobuf/)]);
 
     await sendTrace(new GrpcTraceExporter({ url: `http://localhost:${receiver.grpcPort}` }));
     expect(receiver.spans()).toHaveLength(2);
@@ -251,7 +253,7 @@ describe('the receiver API', () => {
       await childKept; // resolved before any timer can run: the child's trace is still open
       traced.clear();
       expect(traced.spans()).toEqual([]);
-      expect(traced.stats()).toEqual({ exports: 0, spans: 0, rejected: 0, dropped: 0 });
+      expect(traced.stats()).toMatchObject({ exports: 0, spans: 0, rejected: 0, dropped: 0 });
       parent.end();
       expect(await finished).toEqual(['parent']);
     } finally {

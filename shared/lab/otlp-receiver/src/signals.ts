@@ -1,0 +1,28 @@
+import type { ReceivedLogRecord, ReceivedMetricPoint, ReceivedSpan } from '@repo/trace-model';
+import type { OtlpCodec } from './otlp-codec';
+import { logCodec } from './otlp-logs';
+import { metricCodec } from './otlp-metrics';
+import { traceCodec } from './otlp-traces';
+
+/** The three OTLP signals, named as in their OTLP/HTTP paths (/v1/traces, /v1/metrics, /v1/logs). */
+export type Signal = 'traces' | 'metrics' | 'logs';
+export const SIGNALS: Signal[] = ['traces', 'metrics', 'logs'];
+
+/** What one export of each signal decodes to. */
+export interface SignalItems {
+  traces: ReceivedSpan[];
+  metrics: ReceivedMetricPoint[];
+  logs: ReceivedLogRecord[];
+}
+
+/** One decoded export: its signal and its items. */
+export type Decoded = { [S in Signal]: { signal: S; items: SignalItems[S] } }[Signal];
+
+export const CODECS: { [S in Signal]: OtlpCodec<SignalItems[S][number]> } = { traces: traceCodec, metrics: metricCodec, logs: logCodec };
+
+/** Decodes an export of `signal`, protobuf or JSON. */
+export function decode(signal: Signal, body: Buffer, format: 'protobuf' | 'json'): Decoded {
+  const codec: OtlpCodec<unknown> = CODECS[signal];
+  const items = format === 'json' ? codec.decodeJson(body.toString('utf8')) : codec.decodeProtobuf(body);
+  return { signal, items } as Decoded;
+}
