@@ -1,13 +1,15 @@
 // `npm run receiver [-- --grpc-port 4317 --http-port 4318 --ui-port 16686 --host localhost
 //                       --trace-idle-ms 6000]`: the embedded OTLP receiver, printing each trace as
 // a tree once none of its spans came for --trace-idle-ms (again, whole, if a span of it comes
-// later), and its web UI (TRACE_UI_PORT also sets the UI's port). Ctrl-C stops it.
+// later), with the log records made in its spans under them; log records outside any span as
+// they come; a line per request-duration series when its count changed (receiver-output.ts);
+// and its web UI (TRACE_UI_PORT also sets the UI's port). Ctrl-C stops it.
 import { TOOL_PORTS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
 import { startReceiver } from '@repo/otlp-receiver';
-import { formatTrace } from '@repo/trace-model';
 import { startTraceUi } from '@repo/trace-ui';
 import { parseArgs } from 'node:util';
+import { receiverOutput } from './receiver-output.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
 interface ReceiverCommandConfig {
@@ -44,6 +46,7 @@ function readReceiverCommandConfig(args: string[], env: Record<string, string | 
 try {
   const config = readReceiverCommandConfig(process.argv.slice(2), process.env);
   const { grpcPort, httpPort, host } = config;
+  const output = receiverOutput((text) => console.log(text), config.traceIdleMs);
   const receiver = await startReceiver({
     grpcPort,
     httpPort,
@@ -51,13 +54,15 @@ try {
     // A trace's services export on their own schedules: it is printed once none of its spans came
     // for longer than the slowest's batch delay, and again if one comes later still.
     traceIdleMs: config.traceIdleMs,
-    onTrace: (spans, late) => console.log(`${formatTrace(spans)}\n${late ? `(printed again: ${late.added} more span${late.added === 1 ? '' : 's'} came)\n` : ''}`),
+    onTrace: output.onTrace,
+    onLogs: output.onLogs,
+    onMetrics: output.onMetrics,
   });
   const ui = await startTraceUi({ receiver, port: config.uiPort, host: config.host }).catch(async (error: Error) => {
     await receiver.close();
     throw error;
   });
-  console.log(`OTLP receiver: gRPC on ${config.host}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${config.host}:${receiver.httpPort}/v1/traces`);
+  console.log(`OTLP receiver: gRPC on ${config.host}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${config.host}:${receiver.httpPort} (/v1/traces, /v1/metrics, /v1/logs)`);
   console.log(`Trace UI: ${ui.url}`);
 
   let stopping = false;
@@ -65,10 +70,11 @@ try {
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    const { exports, spans, rejected } = receiver.stats();
+    const { exports, spans, metricExports, metricPoints, logExports, logRecords, rejected } = receiver.stats();
     await ui.close();
     await receiver.close();
-    console.log(`OTLP receiver stopped: ${spans} spans in ${exports} exports, ${rejected} rejected`);
+    output.close();
+    console.log(`OTLP receiver stopped: ${spans} spans in ${exports} exports, ${metricPoints} metric points in ${metricExports} exports, ${logRecords} log records in ${logExports} exports, ${rejected} rejected`);
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -18,7 +18,49 @@ describe('npm run receiver', () => {
     expect((await fetch(`${url}/api/traces`)).status).toBe(200);
     receiver.child.kill('SIGINT');
     expect(await receiver.exited).toBe(0);
-    expect(receiver.output()).toContain('OTLP receiver stopped: 0 spans in 0 exports, 0 rejected');
+    expect(receiver.output()).toContain('OTLP receiver stopped: 0 spans in 0 exports, 0 metric points in 0 exports, 0 log records in 0 exports, 0 rejected');
+  });
+
+  it('prints a log record under the span it was made in, one outside any span on its own line, and a request-duration line per series when its count changed', async () => {
+    const receiver = runReceiver(['--grpc-port', '0', '--http-port', '0', '--ui-port', '0', '--trace-idle-ms', '200']);
+    const [, httpPort] = await receiver.waitForOutput(/HTTP \(protobuf, JSON\) on localhost:(\d+)/);
+    const post = async (signal: string, body: object) => {
+      const response = await fetch(`http://localhost:${httpPort}/v1/${signal}`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
+      });
+      expect(response.status).toBe(200);
+    };
+    const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'command-test' } }] };
+    const [traceId, spanId] = ['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'];
+    const log = (body: string, severityNumber: number, ids = {}) => ({ body: { stringValue: body }, severityNumber, timeUnixNano: '1000001', ...ids });
+    // A duration histogram in seconds, bounds 5, 10 and 25 ms.
+    const durations = (bucketCounts: number[]) => ({
+      resourceMetrics: [{ resource, scopeMetrics: [{ metrics: [{
+        name: 'http.server.request.duration', unit: 's', histogram: { aggregationTemporality: 2, dataPoints: [{
+          attributes: [{ key: 'http.route', value: { stringValue: '/server_request' } }],
+          count: bucketCounts.reduce((a, b) => a + b), sum: 0.024, bucketCounts, explicitBounds: [0.005, 0.01, 0.025],
+        }] },
+      }] }] }],
+    });
+
+    // The record first: it waits for its trace, which is printed once no span of it came for 200 ms.
+    await post('logs', { resourceLogs: [{ resource, scopeLogs: [{ logRecords: [log('server_request', 9, { traceId, spanId }), log('outside any span', 13)] }] }] });
+    await post('traces', { resourceSpans: [{ resource, scopeSpans: [{ spans: [{
+      traceId, spanId, name: 'GET /server_request', kind: 2, startTimeUnixNano: '1000000', endTimeUnixNano: '3000000',
+    }] }] }] });
+    await receiver.waitForOutput(/└─ SERVER GET \/server_request · 2\.0 ms\n {5}· log INFO server_request\n/);
+    expect(receiver.output()).toContain(`trace ${traceId} · command-test · 1 span · 1 log record · 2.0 ms`);
+    expect(receiver.output()).toContain('log WARN outside any span · command-test\n');
+
+    await post('metrics', durations([1, 3, 0, 0]));
+    await post('metrics', durations([1, 3, 0, 0])); // the same count: no second line
+    await post('metrics', durations([1, 3, 0, 1])); // a fifth request, over 25 ms
+    await receiver.waitForOutput(/count 5/);
+    const lines = receiver.output().split('\n').filter((line) => line.startsWith('metric '));
+    expect(lines).toEqual([
+      'metric http.server.request.duration · command-test · http.route=/server_request · count 4 · sum 24.0 ms · p50 ≈ 6.7 ms · p99 ≈ 9.9 ms',
+      'metric http.server.request.duration · command-test · http.route=/server_request · count 5 · sum 24.0 ms · p50 ≈ 7.5 ms · p99 ≈ 25.0 ms',
+    ]);
   });
 
   it.each([
