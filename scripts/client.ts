@@ -14,7 +14,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
-import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics } from '@repo/telemetry';
+import { createSpanProcessors, readTelemetryConfigOrExit, useConciseDiagnostics } from '@repo/telemetry';
 import { parseArgs } from 'node:util';
 import { orExit } from './command-line.ts';
 
@@ -37,7 +37,8 @@ const targets = orExit('client', 2, (): { app: AppName; url: URL }[] => {
 // setting it cannot use: one line, exit 1.
 const config = readTelemetryConfigOrExit({ serviceName: 'client' });
 useConciseDiagnostics(config);
-const sdk = new NodeSDK({ ...tracesOnlySdkOptions(config), instrumentations: [] });
+// Spans only: the client records no metric and writes no log.
+const sdk = new NodeSDK({ serviceName: config.serviceName, spanProcessors: createSpanProcessors(config), metricReaders: [], logRecordProcessors: [], instrumentations: [] });
 // Registers the tracer provider, and the W3C propagator and context manager that inject() uses.
 sdk.start();
 const tracer = trace.getTracer('otel-three-ways-client');

@@ -53,6 +53,6 @@ describe("the project's telemetry defaults", () => {
   it('are the same in the automatic app\'s otel.env and in the telemetry package of the other two: OTLP over gRPC, a queue of 8192', () => {
     const config = readTelemetryConfig({ serviceName: 'x' }, {});
     expect({ protocol: otelEnv.OTEL_EXPORTER_OTLP_PROTOCOL, queue: Number(otelEnv.OTEL_BSP_MAX_QUEUE_SIZE) })
-      .toEqual({ protocol: config.otlpProtocol, queue: config.batch.maxQueueSize });
+      .toEqual({ protocol: config.traces.otlpProtocol, queue: config.traces.batch.maxQueueSize });
   });
 });

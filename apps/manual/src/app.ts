@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler } from 'express';
+import { logger } from './logger.js';
 import { forgetUnansweredRoute, recordError, traceRequests } from './server-span.js';
 
 // The routes of the Python original (server_*.py), plus /health and /error for the tests.
@@ -8,7 +9,7 @@ export function createApp(): express.Express {
   app.use(traceRequests);
 
   app.get('/server_request', (req, res) => {
-    console.log(`server_request param=${String(req.query.param)}`);
+    logger.info({ param: String(req.query.param) }, 'server_request');
     res.send('served');
   });
 
@@ -36,7 +37,7 @@ export function createApp(): express.Express {
   });
 
   const handleError: ErrorRequestHandler = (error: Error, req, res, _next) => {
-    console.error(`${req.method} ${req.path} failed: ${error.message}`);
+    logger.error({ err: error }, `${req.method} ${req.path} failed`);
     res.status(500).send('internal error');
   };
   app.use(recordError);

@@ -3,17 +3,17 @@
 // createApp() starts nothing itself.
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics, webEngineAttributes } from '@repo/telemetry';
+import { readTelemetryConfigOrExit, sdkOptions, useConciseDiagnostics, webEngineAttributes } from '@repo/telemetry';
 
 const config = readTelemetryConfigOrExit({ serviceName: 'manual-instrument-service' });
 // One line per problem, and one per collector outage rather than one per failed batch.
 useConciseDiagnostics(config);
 
-// Even with no instrumentations, start() is needed: it registers the tracer provider, the W3C
-// propagator that extract() uses, and the AsyncLocalStorage context manager that makes the
-// span "active" inside the route handlers.
+// Even with no instrumentations, start() is needed: it registers the tracer, meter and logger
+// providers, the W3C propagator that extract() uses, and the AsyncLocalStorage context manager
+// that makes the span "active" inside the route handlers and the logger.
 export const sdk = new NodeSDK({
-  ...tracesOnlySdkOptions(config),
+  ...sdkOptions(config),
   // Which Express serves the app. A resource given here replaces NodeSDK's default one (the
   // telemetry.sdk.* attributes) before the detected ones are merged in: so it is merged into it.
   resource: defaultResource().merge(resourceFromAttributes(webEngineAttributes())),

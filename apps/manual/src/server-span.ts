@@ -1,12 +1,28 @@
 // The manual approach: no instrumentation library. Express middlewares create the SERVER span
-// with the OpenTelemetry API, as instrumentation-http would.
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE } from '@opentelemetry/semantic-conventions';
+// and record the request's duration with the OpenTelemetry API, as instrumentation-http would.
+import { context, metrics, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, ValueType, type Attributes } from '@opentelemetry/api';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_URL_SCHEME,
+  METRIC_HTTP_SERVER_REQUEST_DURATION,
+} from '@opentelemetry/semantic-conventions';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { likeInstrumentationHttp } from './instrumentation-http-compat.js';
 import { requestAttributes } from './request-attributes.js';
 
 const tracer = trace.getTracer('otel-three-ways-manual');
+// The semantic conventions' request metric, as instrumentation-http records it: seconds, their
+// advised buckets, and the attributes below; whether the span is sampled or not.
+const requestDuration = metrics.getMeter('otel-three-ways-manual').createHistogram(METRIC_HTTP_SERVER_REQUEST_DURATION, {
+  description: 'Duration of HTTP server requests.',
+  unit: 's',
+  valueType: ValueType.DOUBLE,
+  advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] },
+});
 // The route that answered each request, with its router's prefix (/api/items/:id).
 const matchedRoutes = new WeakMap<Request, string>();
 
@@ -18,23 +34,27 @@ export const traceRequests: RequestHandler = (req, res, next) => {
   likeInstrumentationHttp(attributes, req);
   // Named after the method until the route is known, as the semantic conventions ask.
   const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER, attributes }, parent);
+  const started = performance.now();
   recordRoutes(req);
 
   // 'close' also fires when the client went away before the answer: the span ends either way.
   res.once('close', () => {
     const status = res.statusCode;
-    span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
     const route = matchedRoutes.get(req);
-    if (route) {
-      span.setAttribute(ATTR_HTTP_ROUTE, route);
-      span.updateName(`${req.method} ${route}`);
-    }
+    const outcome: Attributes = { [ATTR_HTTP_RESPONSE_STATUS_CODE]: status };
+    if (route) outcome[ATTR_HTTP_ROUTE] = route;
     // For a server only 5xx is an error: a 404 is the client's mistake, not the service's.
-    if (status >= 500) {
-      span.setAttribute(ATTR_ERROR_TYPE, String(status));
-      span.setStatus({ code: SpanStatusCode.ERROR });
-    }
+    if (status >= 500) outcome[ATTR_ERROR_TYPE] = String(status);
+    span.setAttributes(outcome);
+    if (route) span.updateName(`${req.method} ${route}`);
+    if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     span.end();
+    requestDuration.record((performance.now() - started) / 1000, {
+      [ATTR_HTTP_REQUEST_METHOD]: attributes[ATTR_HTTP_REQUEST_METHOD],
+      [ATTR_URL_SCHEME]: attributes[ATTR_URL_SCHEME],
+      [ATTR_NETWORK_PROTOCOL_VERSION]: attributes[ATTR_NETWORK_PROTOCOL_VERSION],
+      ...outcome,
+    });
   });
 
   // Make the span current, so that handlers and recordError below find it.

@@ -3,16 +3,17 @@
 // they are first loaded, so they must be registered before main.ts loads them.
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { readTelemetryConfigOrExit, tracesOnlySdkOptions, useConciseDiagnostics, webEngineAttributes } from '@repo/telemetry';
+import { readTelemetryConfigOrExit, sdkOptions, useConciseDiagnostics, webEngineAttributes } from '@repo/telemetry';
 
 const config = readTelemetryConfigOrExit({ serviceName: 'programmatic-instrument-service' });
 // One line per problem, and one per collector outage rather than one per failed batch.
 useConciseDiagnostics(config);
 
 export const sdk = new NodeSDK({
-  ...tracesOnlySdkOptions(config),
+  ...sdkOptions(config),
   // Which Express serves the app. A resource given here replaces NodeSDK's default one (the
   // telemetry.sdk.* attributes) before the detected ones are merged in: so it is merged into it.
   resource: defaultResource().merge(resourceFromAttributes(webEngineAttributes())),
@@ -24,6 +25,8 @@ export const sdk = new NodeSDK({
       ignoreIncomingRequestHook: (request) => request.url?.split('?')[0] === '/health',
     }),
     new ExpressInstrumentation(),
+    // The span's ids on each pino line, and each record sent as an OpenTelemetry log record.
+    new PinoInstrumentation(),
   ],
 });
 sdk.start();

@@ -1,11 +1,11 @@
 // The apps' telemetry settings, read once from the standard OTEL_* variables (readTelemetryConfig).
 // Setting the SDK up from them is sdk-options.ts; its diagnostics, diagnostics.ts.
 //
-// Why this package reads some OTEL_* variables itself: NodeSDK builds its span processors from
-// the environment only when it is given none, and then its exporter cannot be wrapped to report
-// an outage once. So the few variables that choose the exporter and configure the batch processor
-// are read here, each with a clear error where NodeSDK would warn and fall back to something
-// else, and with this project's defaults (OTLP over gRPC, a queue of 8192). Everything else
+// Why this package reads some OTEL_* variables itself: NodeSDK builds its processors and readers
+// from the environment only when it is given none, and then its exporters cannot be wrapped to
+// report an outage once. So the variables that choose each signal's exporter and configure its
+// batching are read here, each with a clear error where NodeSDK would warn and fall back to
+// something else, and with this project's defaults (OTLP over gRPC, a span queue of 8192). Everything else
 // (endpoint, headers, timeout, compression, sampler, propagators, resource) is left to NodeSDK
 // and the exporters, which read it themselves.
 
@@ -13,31 +13,50 @@ import { createRequire } from 'node:module';
 
 export const OTLP_PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
-export const TRACES_EXPORTERS = ['otlp', 'console'] as const;
-export type TracesExporter = (typeof TRACES_EXPORTERS)[number];
+/** What OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER and OTEL_LOGS_EXPORTER may name here, besides `none`. */
+export const EXPORTERS = ['otlp', 'console'] as const;
+export type ExporterName = (typeof EXPORTERS)[number];
+export const SIGNALS = ['traces', 'metrics', 'logs'] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+/** A batch processor's settings: one built in code reads no variables itself. */
+export interface BatchSettings {
+  maxQueueSize: number;
+  maxExportBatchSize: number;
+  scheduledDelayMillis: number;
+  exportTimeoutMillis: number;
+}
 
 /** The apps' telemetry settings, read once from the standard OTEL_* variables. */
 export interface TelemetryConfig {
   /** OTEL_SERVICE_NAME, else the app's own default. */
   serviceName: string;
-  /** OTEL_TRACES_EXPORTER: `otlp` (default), `console`, both, or `none` (an empty list). */
-  tracesExporters: TracesExporter[];
-  /**
-   * OTEL_EXPORTER_OTLP_TRACES_PROTOCOL, then OTEL_EXPORTER_OTLP_PROTOCOL, then `grpc`: this
-   * project's default, as in the Python original. The spec's (and the JS SDK's) is http/protobuf.
-   */
-  otlpProtocol: OtlpProtocol;
   /** OTEL_LOG_LEVEL: when set, the SDK's own console logger at that level; else a concise one. */
   logLevel?: string;
   /**
-   * OTEL_BSP_*: a BatchSpanProcessor built in code reads no variables itself. The queue defaults
-   * to 8192 spans, not the spec's 2048: `npm run bench` saw 2048 overflow at full load.
+   * Each signal's exporters (OTEL_<SIGNAL>_EXPORTER: `otlp` by default, `console`, both, or `none`,
+   * an empty list) and OTLP protocol (OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL, then
+   * OTEL_EXPORTER_OTLP_PROTOCOL, then `grpc`: this project's default, as in the Python original;
+   * the spec's, and the JS SDK's, is http/protobuf).
    */
-  batch: {
-    maxQueueSize: number;
-    maxExportBatchSize: number;
-    scheduledDelayMillis: number;
+  traces: {
+    exporters: ExporterName[];
+    otlpProtocol: OtlpProtocol;
+    /** OTEL_BSP_*. The queue defaults to 8192 spans, not the spec's 2048: `npm run bench` saw 2048 overflow. */
+    batch: BatchSettings;
+  };
+  metrics: {
+    exporters: ExporterName[];
+    otlpProtocol: OtlpProtocol;
+    /** OTEL_METRIC_EXPORT_INTERVAL and OTEL_METRIC_EXPORT_TIMEOUT: 60 s and 30 s, the spec's. */
+    exportIntervalMillis: number;
     exportTimeoutMillis: number;
+  };
+  logs: {
+    exporters: ExporterName[];
+    otlpProtocol: OtlpProtocol;
+    /** OTEL_BLRP_*, the spec's defaults. */
+    batch: BatchSettings;
   };
 }
 
@@ -87,14 +106,22 @@ export function readTelemetryConfig(
 ): TelemetryConfig {
   return {
     serviceName: text(env, 'OTEL_SERVICE_NAME') ?? defaults.serviceName,
-    tracesExporters: readTracesExporters(env),
-    otlpProtocol: readProtocol(env),
     ...(text(env, 'OTEL_LOG_LEVEL') ? { logLevel: text(env, 'OTEL_LOG_LEVEL') } : {}),
-    batch: {
-      maxQueueSize: count(env, 'OTEL_BSP_MAX_QUEUE_SIZE', 8192),
-      maxExportBatchSize: count(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
-      scheduledDelayMillis: count(env, 'OTEL_BSP_SCHEDULE_DELAY', 5000),
-      exportTimeoutMillis: count(env, 'OTEL_BSP_EXPORT_TIMEOUT', 30000),
+    traces: {
+      exporters: readExporters(env, 'traces'),
+      otlpProtocol: readProtocol(env, 'traces'),
+      batch: readBatch(env, 'OTEL_BSP', { maxQueueSize: 8192, maxExportBatchSize: 512, scheduledDelayMillis: 5000, exportTimeoutMillis: 30000 }),
+    },
+    metrics: {
+      exporters: readExporters(env, 'metrics'),
+      otlpProtocol: readProtocol(env, 'metrics'),
+      exportIntervalMillis: count(env, 'OTEL_METRIC_EXPORT_INTERVAL', 60000, 1),
+      exportTimeoutMillis: count(env, 'OTEL_METRIC_EXPORT_TIMEOUT', 30000),
+    },
+    logs: {
+      exporters: readExporters(env, 'logs'),
+      otlpProtocol: readProtocol(env, 'logs'),
+      batch: readBatch(env, 'OTEL_BLRP', { maxQueueSize: 2048, maxExportBatchSize: 512, scheduledDelayMillis: 1000, exportTimeoutMillis: 30000 }),
     },
   };
 }
@@ -104,10 +131,9 @@ function text(env: Env, name: string): string | undefined {
   return value ? value : undefined;
 }
 
-function readProtocol(env: Env): OtlpProtocol {
-  const name = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim()
-    ? 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'
-    : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+function readProtocol(env: Env, signal: Signal): OtlpProtocol {
+  const own = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`;
+  const name = text(env, own) ? own : 'OTEL_EXPORTER_OTLP_PROTOCOL';
   const value = text(env, name) ?? 'grpc';
   if (!(OTLP_PROTOCOLS as readonly string[]).includes(value)) {
     throw new TelemetryConfigError(`${name}="${value}" is not one of ${OTLP_PROTOCOLS.join(', ')}`);
@@ -115,30 +141,36 @@ function readProtocol(env: Env): OtlpProtocol {
   return value as OtlpProtocol;
 }
 
-function readTracesExporters(env: Env): TracesExporter[] {
-  const names = [...new Set((text(env, 'OTEL_TRACES_EXPORTER') ?? 'otlp').split(',').map((s) => s.trim()))];
+function readExporters(env: Env, signal: Signal): ExporterName[] {
+  const name = `OTEL_${signal.toUpperCase()}_EXPORTER`;
+  const names = [...new Set((text(env, name) ?? 'otlp').split(',').map((s) => s.trim()))];
   if (names.includes('none')) {
-    if (names.length > 1) {
-      throw new TelemetryConfigError(`OTEL_TRACES_EXPORTER="${env.OTEL_TRACES_EXPORTER}": "none" cannot be combined with other exporters`);
-    }
+    if (names.length > 1) throw new TelemetryConfigError(`${name}="${env[name]}": "none" cannot be combined with other exporters`);
     return [];
   }
-  for (const name of names) {
-    if (!(TRACES_EXPORTERS as readonly string[]).includes(name)) {
-      throw new TelemetryConfigError(
-        `OTEL_TRACES_EXPORTER="${env.OTEL_TRACES_EXPORTER}": "${name}" is not one of ${TRACES_EXPORTERS.join(', ')}, none`,
-      );
+  for (const exporter of names) {
+    if (!(EXPORTERS as readonly string[]).includes(exporter)) {
+      throw new TelemetryConfigError(`${name}="${env[name]}": "${exporter}" is not one of ${EXPORTERS.join(', ')}, none`);
     }
   }
-  return names as TracesExporter[];
+  return names as ExporterName[];
 }
 
-function count(env: Env, name: string, fallback: number): number {
+function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', defaults: BatchSettings): BatchSettings {
+  return {
+    maxQueueSize: count(env, `${prefix}_MAX_QUEUE_SIZE`, defaults.maxQueueSize),
+    maxExportBatchSize: count(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`, defaults.maxExportBatchSize),
+    scheduledDelayMillis: count(env, `${prefix}_SCHEDULE_DELAY`, defaults.scheduledDelayMillis),
+    exportTimeoutMillis: count(env, `${prefix}_EXPORT_TIMEOUT`, defaults.exportTimeoutMillis),
+  };
+}
+
+function count(env: Env, name: string, fallback: number, least = 0): number {
   const value = text(env, name);
   if (value === undefined) return fallback;
   const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 0) {
-    throw new TelemetryConfigError(`${name}="${value}" is not a whole number >= 0`);
+  if (!Number.isSafeInteger(parsed) || parsed < least) {
+    throw new TelemetryConfigError(`${name}="${value}" is not a whole number >= ${least}`);
   }
   return parsed;
 }

@@ -1,6 +1,7 @@
 export {
-  OTLP_PROTOCOLS, readTelemetryConfig, readTelemetryConfigOrExit, TelemetryConfigError, TRACES_EXPORTERS, webEngineAttributes, type OtlpProtocol, type TelemetryConfig, type TracesExporter,
+  EXPORTERS, OTLP_PROTOCOLS, readTelemetryConfig, readTelemetryConfigOrExit, SIGNALS, TelemetryConfigError, webEngineAttributes,
+  type BatchSettings, type ExporterName, type OtlpProtocol, type Signal, type TelemetryConfig,
 } from './config';
 export { useConciseDiagnostics } from './diagnostics';
 export { OutageReportingExporter, ReportedExportError } from './outage-reporting-exporter';
-export { createSpanProcessors, tracesOnlySdkOptions } from './sdk-options';
+export { createSpanProcessors, sdkOptions } from './sdk-options';

@@ -20,7 +20,7 @@ function run(exporter: OutageReportingExporter, batches: number[]): ExportResult
 describe('OutageReportingExporter', () => {
   it('reports an outage in two lines, when it starts and when it ends, whatever the number of failed batches', () => {
     const lines: string[] = [];
-    const exporter = new OutageReportingExporter(exporterAnswering(failed('14 UNAVAILABLE: down\nmore'), failed('again'), ok), (line) => lines.push(line));
+    const exporter = new OutageReportingExporter(exporterAnswering(failed('14 UNAVAILABLE: down\nmore'), failed('again'), ok), { report: (line) => lines.push(line) });
     const results = run(exporter, [3, 4, 1]);
     expect(lines).toEqual([
       'telemetry: span export failed (14 UNAVAILABLE: down); the app keeps serving, failed batches are dropped, and this is reported once until export works again',
@@ -32,7 +32,7 @@ describe('OutageReportingExporter', () => {
 
   it('keeps its state to itself: two exporters report their own outages', () => {
     const lines: string[] = [];
-    const [a, b] = [failed('a down'), failed('b down')].map((result) => new OutageReportingExporter(exporterAnswering(result), (line) => lines.push(line)));
+    const [a, b] = [failed('a down'), failed('b down')].map((result) => new OutageReportingExporter(exporterAnswering(result), { report: (line) => lines.push(line) }));
     run(a, [1]);
     run(b, [1]);
     expect(lines.map((line) => /\((.*)\)/.exec(line)![1])).toEqual(['a down', 'b down']);
@@ -49,5 +49,20 @@ describe('useConciseDiagnostics', () => {
     globalErrorHandler(new Error('something else broke'));
     expect(warn.mock.calls.map(([line]) => String(line))).toEqual([expect.stringMatching(/^telemetry: .*something else broke/)]);
     warn.mockRestore();
+  });
+
+  it('names the signal and counts its items: a metric exporter\'s lines say metric points, and its choice of temporality is passed on', () => {
+    const lines: string[] = [];
+    const metricExporter = { ...exporterAnswering(failed('down'), ok), selectAggregationTemporality: () => 'DELTA' };
+    const exporter = new OutageReportingExporter<{ points: number }>(metricExporter as never, {
+      what: { signal: 'metric', items: 'metric points', count: (batch) => batch.points },
+      report: (line) => lines.push(line),
+    });
+    for (const points of [5, 1]) exporter.export({ points }, () => {});
+    expect(lines).toEqual([
+      'telemetry: metric export failed (down); the app keeps serving, failed batches are dropped, and this is reported once until export works again',
+      'telemetry: metric export works again; 5 metric points in 1 failed batches were lost',
+    ]);
+    expect(exporter.selectAggregationTemporality?.()).toBe('DELTA');
   });
 });
