@@ -22,8 +22,11 @@ export interface Approach {
   scopes: string[];
   /** Whether instrumentation-express adds its INTERNAL spans (a scenario lists which). */
   expressSpans: boolean;
-  /** The span that carries a handler's exception event: the SERVER span, or the express handler's. */
-  exceptionOn: 'SERVER' | 'INTERNAL';
+  /**
+   * The span active in the route handlers, which gets a handler's exception event and the log
+   * records written there: the SERVER span, or the express handler's INTERNAL span.
+   */
+  handlerSpan: 'SERVER' | 'INTERNAL';
 }
 
 const INSTRUMENTATION_HTTP = { name: '@opentelemetry/instrumentation-http', version: installedVersion('@opentelemetry/instrumentation-http') };
@@ -31,10 +34,10 @@ const INSTRUMENTED: Approach = {
   serverScope: INSTRUMENTATION_HTTP,
   scopes: ['@opentelemetry/instrumentation-express', '@opentelemetry/instrumentation-http'],
   expressSpans: true,
-  exceptionOn: 'INTERNAL',
+  handlerSpan: 'INTERNAL',
 };
 export const APPROACHES: Record<AppName, Approach> = {
-  manual: { serverScope: { name: 'otel-three-ways-manual' }, scopes: ['otel-three-ways-manual'], expressSpans: false, exceptionOn: 'SERVER' },
+  manual: { serverScope: { name: 'otel-three-ways-manual' }, scopes: ['otel-three-ways-manual'], expressSpans: false, handlerSpan: 'SERVER' },
   automatic: INSTRUMENTED,
   programmatic: INSTRUMENTED,
 };

@@ -298,7 +298,7 @@ describe('where they differ, and why: what each approach adds to the SERVER span
   it.each(APP_NAMES)('the exception event: the %s app records it on the span its approach says, and that span has status ERROR', (app) => {
     for (const name of ['a handler that throws (GET /error)', 'a route in a mounted router that throws'] as const) {
       const withEvent = traceOf(name, app).filter((s) => s.events.some((e) => e.name === 'exception'));
-      expect(withEvent.map((s) => [s.kind, s.status.code]), name).toEqual([[APPROACHES[app].exceptionOn, 'ERROR']]);
+      expect(withEvent.map((s) => [s.kind, s.status.code]), name).toEqual([[APPROACHES[app].handlerSpan, 'ERROR']]);
     }
   });
 

@@ -100,6 +100,12 @@ export function explainUntraced(app: AppName, urlPath: string): string {
   return UNTRACED_PATHS[app][urlPath] ?? 'No trace of this request from this app has arrived.';
 }
 
+/** Where the apps' metric points and log records differ, and why. */
+export const SIGNAL_DIFFERENCES = {
+  logRecordSpan: 'A log record is made in the span active in the route handler: the SERVER span in the manual app, instrumentation-express\'s request handler span in the other two.',
+  untracedIsUnmeasured: 'instrumentation-http measures only what it traces: the programmatic app\'s ignore hook leaves /health without a span and without a http.server.request.duration point.',
+} as const;
+
 /** The apps that trace a request to `urlPath`. */
 export const appsTracing = (urlPath: string): AppName[] => APP_NAMES.filter((app) => !(urlPath in UNTRACED_PATHS[app]));
 

@@ -1,0 +1,171 @@
+// What each approach gives beside spans, checked like the spans: the same requests to the three
+// apps (both builds, started as users start them), and the http.server.request.duration points and
+// the log records that arrive over real OTLP/gRPC, held to what the tables here say.
+import { APP_NAMES, type AppName, APPS, appsTracing, MODULE_FORMATS, type ModuleFormat, SIGNAL_DIFFERENCES } from '@repo/app-catalogue';
+import { withAllApps } from '@repo/app-process';
+import { startReceiver } from '@repo/otlp-receiver';
+import type { Attributes, HistogramPoint, ReceivedLogRecord, ReceivedMetricPoint, ReceivedSpan } from '@repo/trace-model';
+import { serviceOf } from '@repo/trace-model';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { APPROACHES } from './equivalence-scenarios.ts';
+
+const UNSAMPLED_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const FORWARDED = 'for=198.51.100.9;proto=https;host=api.example.com';
+
+/** What is sent to each app, in order: a method, a path, headers, how many times. */
+const REQUESTS: { method?: string; path: string; headers?: Record<string, string>; times: number }[] = [
+  { path: '/server_request?param=plain', times: 3 },
+  { path: '/server_request?param=proxied', headers: { forwarded: FORWARDED }, times: 1 },
+  // Not sampled by the caller: no span is recorded, the request is measured all the same.
+  { path: '/server_request?param=unsampled', headers: { traceparent: `00-${UNSAMPLED_TRACE_ID}-b7ad6b7169203331-00` }, times: 2 },
+  { method: 'HEAD', path: '/server_request?param=head', times: 1 },
+  { path: '/no/such/path', times: 2 },
+  { path: '/error', times: 1 },
+  { path: '/health', times: 2 },
+];
+
+/** The series each app's histogram holds afterwards, and each one's count. */
+const base = { 'http.request.method': 'GET', 'url.scheme': 'http', 'network.protocol.version': '1.1' };
+const SERIES: { attributes: Attributes; count: number; path: string }[] = [
+  { attributes: { ...base, 'http.route': '/server_request', 'http.response.status_code': 200 }, count: 6, path: '/server_request' },
+  { attributes: { ...base, 'http.request.method': 'HEAD', 'http.route': '/server_request', 'http.response.status_code': 200 }, count: 1, path: '/server_request' },
+  { attributes: { ...base, 'http.response.status_code': 404 }, count: 2, path: '/no/such/path' },
+  { attributes: { ...base, 'http.route': '/error', 'http.response.status_code': 500, 'error.type': '500' }, count: 1, path: '/error' },
+  { attributes: { ...base, 'http.route': '/health', 'http.response.status_code': 200 }, count: 2, path: '/health' },
+];
+const BOUNDARIES = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+interface Capture {
+  spans: ReceivedSpan[];
+  points: ReceivedMetricPoint[];
+  logs: ReceivedLogRecord[];
+  output: Record<AppName, string>;
+}
+const captured: Partial<Record<ModuleFormat, Capture>> = {};
+const capture = (format: ModuleFormat) => captured[format] ?? expect.fail(`no ${format} capture: beforeAll failed`);
+
+beforeAll(async () => {
+  const builds = await Promise.allSettled(MODULE_FORMATS.map(captureBuild));
+  builds.forEach((build, i) => {
+    if (build.status === 'rejected') throw build.reason;
+    captured[MODULE_FORMATS[i]] = build.value;
+  });
+}, 90_000);
+
+// The apps stop with SIGTERM, which makes each export what it still holds: its last metric points
+// (cumulative, so the last point of a series counts every request) and its last log records.
+async function captureBuild(format: ModuleFormat): Promise<Capture> {
+  const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
+  try {
+    const { result: output } = await withAllApps({ format, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_METRIC_EXPORT_INTERVAL: '1000' } }, async (apps) => {
+      for (const app of APP_NAMES) {
+        for (const { method, path, headers, times } of REQUESTS) {
+          for (let i = 0; i < times; i++) await fetch(`${apps[app].url}${path}`, { method, headers });
+        }
+      }
+      return apps;
+    });
+    return {
+      spans: receiver.spans(), points: receiver.metrics(), logs: receiver.logs(),
+      output: Object.fromEntries(APP_NAMES.map((app) => [app, output[app].output()])) as Record<AppName, string>,
+    };
+  } finally {
+    await receiver.close();
+  }
+}
+
+const own = <T extends { resource: Attributes }>(items: T[], app: AppName) => items.filter((item) => serviceOf(item) === APPS[app].serviceName);
+/** The app's http.server.request.duration series, each as its last (cumulative) point. */
+function histogram(points: ReceivedMetricPoint[], app: AppName): HistogramPoint[] {
+  const last = new Map<string, HistogramPoint>();
+  for (const point of own(points, app)) {
+    if (point.name !== 'http.server.request.duration' || point.kind !== 'HISTOGRAM') continue;
+    const key = JSON.stringify(Object.entries(point.attributes).sort());
+    if (!last.has(key) || last.get(key)!.timeUnixNano < point.timeUnixNano) last.set(key, point);
+  }
+  return [...last.values()];
+}
+const sorted = (attributes: Attributes) => Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Throws unless the app's histogram is the semantic conventions' one, with the series and counts of SERIES. */
+function expectRequestHistogram(points: ReceivedMetricPoint[], app: AppName): void {
+  const series = histogram(points, app);
+  expect(series.length, `${app}: series of http.server.request.duration`).toBeGreaterThan(0);
+  for (const point of series) {
+    expect({ unit: point.unit, description: point.description, temporality: point.temporality, bounds: point.explicitBounds }, app)
+      .toEqual({ unit: 's', description: 'Duration of HTTP server requests.', temporality: 'CUMULATIVE', bounds: BOUNDARIES });
+  }
+  const expected = SERIES.filter(({ path }) => appsTracing(path).includes(app)).map(({ attributes, count }) => ({ attributes: sorted(attributes), count }));
+  expect(series.map((point) => ({ attributes: sorted(point.attributes), count: Number(point.count) })), app)
+    .toEqual(expect.arrayContaining(expected));
+  expect(series, app).toHaveLength(expected.length);
+}
+
+/** Throws unless every 'server_request' record sits in its request's trace, on the span the approach makes active in handlers. */
+function expectRecordsOnTheirSpans(capture: Capture, app: AppName): void {
+  const records = own(capture.logs, app).filter((record) => record.body === 'server_request');
+  expect(records.length, app).toBe(REQUESTS.filter(({ path }) => path.startsWith('/server_request')).reduce((n, { times }) => n + times, 0));
+  for (const record of records) {
+    // A record with no trace: a line written outside any request, or a logger not tied to the span.
+    expect(/^[0-9a-f]{32}$/.test(record.traceId ?? ''), `${app}: the record ${JSON.stringify(record.attributes)} has no trace`).toBe(true);
+    if (record.attributes.param === 'unsampled') {
+      expect([record.traceId, record.flags]).toEqual([UNSAMPLED_TRACE_ID, 0]);
+      continue;
+    }
+    const span = capture.spans.find((s) => s.traceId === record.traceId && s.spanId === record.spanId);
+    const server = capture.spans.find((s) => s.traceId === record.traceId && s.kind === 'SERVER');
+    expect(server?.attributes['url.query'], app).toBe(`param=${record.attributes.param}`);
+    expect(span?.kind, `${app}: the record's span`).toBe(APPROACHES[app].handlerSpan);
+  }
+}
+
+describe.each(MODULE_FORMATS)('built as %s', (format) => {
+  describe('the request metric: http.server.request.duration', () => {
+    it.each(APP_NAMES)('the %s app records it as the semantic conventions say, one series per outcome, each request counted, sampled or not', (app) => {
+      expectRequestHistogram(capture(format).points, app);
+    });
+
+    it('the three apps record the same series: the same attribute sets, the same counts (but /health, below)', () => {
+      const seriesOf = (app: AppName) => histogram(capture(format).points, app).map((point) => JSON.stringify([sorted(point.attributes), point.count.toString()])).sort();
+      const traced = (app: AppName) => seriesOf(app).filter((line) => !line.includes('"/health"'));
+      for (const app of APP_NAMES) expect(traced(app), app).toEqual(traced(APP_NAMES[0]));
+    });
+
+    it.each(APP_NAMES)(`GET /health: the %s app measures it exactly where it traces it. ${SIGNAL_DIFFERENCES.untracedIsUnmeasured}`, (app) => {
+      const measured = histogram(capture(format).points, app).some((point) => point.attributes['http.route'] === '/health');
+      const traced = own(capture(format).spans, app).some((span) => span.kind === 'SERVER' && span.attributes['url.path'] === '/health');
+      expect([measured, traced]).toEqual([appsTracing('/health').includes(app), appsTracing('/health').includes(app)]);
+    });
+  });
+
+  describe('the log records: pino\'s, correlated with the trace', () => {
+    it.each(APP_NAMES)(`the %s app exports one record per request, on that request's trace. ${SIGNAL_DIFFERENCES.logRecordSpan}`, (app) => {
+      expectRecordsOnTheirSpans(capture(format), app);
+    });
+
+    it.each(APP_NAMES)('the %s app writes the trace and span ids on its stdout line, those of the record it exports', (app) => {
+      const lines = capture(format).output[app].split('\n').filter((line) => line.includes('"msg":"server_request"')).map((line) => JSON.parse(line));
+      const records = own(capture(format).logs, app).filter((record) => record.body === 'server_request');
+      expect(lines.map((line) => [line.param, line.trace_id, line.span_id]).sort()).toEqual(records.map((r) => [r.attributes.param, r.traceId, r.spanId]).sort());
+    });
+
+    it.each(APP_NAMES)('the %s app\'s error line is a record with severity ERROR and the exception, on the failed request\'s trace', (app) => {
+      const [record] = own(capture(format).logs, app).filter((r) => r.body === 'GET /error failed');
+      expect(record).toMatchObject({ severityNumber: 17, severityText: 'error', attributes: expect.objectContaining({ 'exception.type': 'Error', 'exception.message': 'a handler failed' }) });
+      expect(capture(format).spans.find((s) => s.traceId === record.traceId && s.kind === 'SERVER')?.attributes['http.route']).toBe('/error');
+    });
+  });
+});
+
+describe('negative controls: the checks above fail for the right reason', () => {
+  it('an app that records no histogram (the manual app without its own, as the check would see it) fails the metric check', () => {
+    const app = APP_NAMES.find((name) => !APPROACHES[name].expressSpans)!;
+    const without = capture('cjs').points.filter((point) => serviceOf(point) !== APPS[app].serviceName);
+    expect(() => expectRequestHistogram(without, app)).toThrow(/series of http.server.request.duration/);
+  });
+
+  it('a record written outside any request (no trace) fails the log check', () => {
+    const outside = capture('cjs').logs.map((record) => (record.attributes.param === 'plain' ? { ...record, traceId: undefined, spanId: undefined } : record));
+    expect(() => expectRecordsOnTheirSpans({ ...capture('cjs'), logs: outside }, APP_NAMES[0])).toThrow(/the record \{"param":"plain"\} has no trace/);
+  });
+});
