@@ -33,10 +33,13 @@ export interface Build {
   express: ExpressMajor;
 }
 
+// Spans alone, as before the apps exported metrics and logs: what those two signals cost.
+const TRACES_ONLY = { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+
 /**
- * The baseline and each app, for each build, each against the baseline of its own build. With
- * `tried` (`--try NAME=value`), each app also runs with those variables, beside itself: a
- * setting's before and after in one run.
+ * The baseline and each app, for each build, each against the baseline of its own build: as
+ * shipped (spans, metrics and logs), and with spans only. With `tried` (`--try NAME=value`), each
+ * app also runs with those variables, beside itself: a setting's before and after in one run.
  */
 export function mainVariants(builds: Build[], only?: AppName[], tried: [string, string][] = []): Variant[] {
   return builds.flatMap(({ format, express }) => {
@@ -47,6 +50,7 @@ export function mainVariants(builds: Build[], only?: AppName[], tried: [string, 
       base,
       ...selectedApps(only).flatMap((app): Variant[] => [
         { name: name(app), app, format, express, baseline: false, base, env: none },
+        { name: name(`${app}, traces only`), app, format, express, baseline: false, base, env: () => TRACES_ONLY },
         ...(tried.length ? [{
           name: name(`${app} + ${formatPairs(tried)}`), app, format, express, baseline: false, base, env: () => Object.fromEntries(tried),
         }] : []),
