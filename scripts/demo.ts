@@ -14,8 +14,10 @@ import { checkAppSettings, expressMajor, orExit } from './command-line.ts';
 import { busyPorts, freePort, waitUntilListening } from './local-ports.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
-// A demo setting, said once at start: spans on screen within a second or two of each request.
+// Demo settings, said once at start: spans on screen within a second or two of each request, and
+// the request metric within a few seconds rather than a minute.
 const DEMO_BATCH_DELAY_MS = '500';
+const DEMO_METRIC_INTERVAL_MS = '2000';
 const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', programmatic: 'magenta' };
 
 const options = orExit('demo', 1, readOptions);
@@ -41,6 +43,7 @@ const exportEnv: Record<string, string> = {
   ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: collector.protocol } : {}),
   ...(receiverPorts && freePorts ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiverPorts.grpc}` } : {}),
   ...(process.env.OTEL_BSP_SCHEDULE_DELAY ? {} : { OTEL_BSP_SCHEDULE_DELAY: DEMO_BATCH_DELAY_MS }),
+  ...(process.env.OTEL_METRIC_EXPORT_INTERVAL ? {} : { OTEL_METRIC_EXPORT_INTERVAL: DEMO_METRIC_INTERVAL_MS }),
 };
 checkAppSettings('demo', { ...process.env, ...exportEnv });
 
@@ -48,6 +51,9 @@ if (format === 'esm') console.log('demo: the apps run their ES module builds (np
 if (express === 4) console.log('demo: the apps run on Express 4 (npm run start:express4)');
 if (exportEnv.OTEL_BSP_SCHEDULE_DELAY) {
   console.log(`demo: the apps send their spans every ${DEMO_BATCH_DELAY_MS} ms (OTEL_BSP_SCHEDULE_DELAY=${DEMO_BATCH_DELAY_MS}, a demo setting; the default is 5000 ms)`);
+}
+if (exportEnv.OTEL_METRIC_EXPORT_INTERVAL) {
+  console.log(`demo: and their metrics every ${DEMO_METRIC_INTERVAL_MS} ms (OTEL_METRIC_EXPORT_INTERVAL=${DEMO_METRIC_INTERVAL_MS}, a demo setting; the default is 60000 ms)`);
 }
 console.log(collector
   ? `demo: the apps and the client export to ${collector.url} over ${collector.protocol}; no receiver of the demo's own\n`

@@ -138,6 +138,11 @@ describe('a trace', () => {
     for (const text of ['SERVER', 'http.route', '/server_request', 'url.query', 'param=manual', 'http.response.status_code', '200', APPS.manual.serviceName]) {
       await details.getByText(text, { exact: true }).first().waitFor();
     }
+    // The app's pino record for the request, under the span it was made in (the SERVER span, in the manual app).
+    const log = page.locator('.waterfall .log-row', { hasText: 'server_request' });
+    await log.waitFor();
+    expect(await log.textContent()).toBe('INFOserver_request param=manual');
+    await details.getByText('Log records (1)', { exact: true }).waitFor();
     await screenshot('client-trace');
   });
 
@@ -158,6 +163,16 @@ describe('a trace', () => {
 });
 
 describe('the compare page', () => {
+  it("shows each app's request metric, http.server.request.duration: a series for the demo's GET /server_request in all three, with its count", async () => {
+    await page.goto(`${UI}/compare?request=${encodeURIComponent('GET /server_request')}`);
+    for (const app of APP_NAMES) {
+      const series = page.locator(`.metric[data-app="${app}"] .series tr`, { hasText: '/server_request' }).filter({ hasText: '200' });
+      await series.first().waitFor();
+      expect(Number(/count (\d+)/.exec((await series.first().locator('td.count').textContent())!)![1]), app).toBeGreaterThanOrEqual(1);
+      expect(await series.first().locator('.buckets span').count(), app).toBe(15);
+    }
+  });
+
   it('shows the three apps side by side, marks each known difference and says why', async () => {
     await page.goto(`${UI}/compare?request=${encodeURIComponent('GET /server_request')}`);
     await page.locator('table.differences').waitFor();

@@ -1,6 +1,6 @@
 // The compare page's JSON: the three apps' newest traces of one request, normalized and compared.
 import { APP_NAMES, type AppName, APPS, explainDifference, explainUntraced, UNEXPLAINED } from '@repo/app-catalogue';
-import type { ReceivedSpan } from '@repo/trace-model';
+import type { Attributes, HistogramPoint, ReceivedMetricPoint, ReceivedSpan } from '@repo/trace-model';
 import { compareTraces, normalizeTrace, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
 import { summarize, type TraceSummary } from './views';
 
@@ -23,6 +23,31 @@ export interface CompareView {
   rows: DifferenceRow<AppName>[];
   /** The explanation of a difference that is none of the known ones, to mark such rows. */
   unexplained: string;
+  /** Each app's http.server.request.duration, one entry per series (attribute set), its latest point. */
+  requestMetric: Record<AppName, MetricSeries[]>;
+}
+
+/** One series of a histogram: its attributes, and its latest (cumulative) count, sum and buckets. */
+export interface MetricSeries {
+  attributes: Attributes;
+  count: number;
+  sum: number;
+  bucketCounts: number[];
+  explicitBounds: number[];
+}
+
+/** The request metric of each app, as its latest cumulative point per series. */
+export function requestMetric(points: ReceivedMetricPoint[]): Record<AppName, MetricSeries[]> {
+  const latest = new Map<string, HistogramPoint>();
+  for (const point of points) {
+    if (point.kind !== 'HISTOGRAM' || point.name !== 'http.server.request.duration') continue;
+    const key = JSON.stringify([point.resource['service.name'], Object.entries(point.attributes).sort()]);
+    if ((latest.get(key)?.timeUnixNano ?? -1n) < point.timeUnixNano) latest.set(key, point);
+  }
+  return Object.fromEntries(APP_NAMES.map((app) => [app, [...latest.values()]
+    .filter((point) => point.resource['service.name'] === APPS[app].serviceName)
+    .map((point) => ({ attributes: point.attributes, count: Number(point.count), sum: point.sum ?? 0, bucketCounts: point.bucketCounts.map(Number), explicitBounds: point.explicitBounds }))
+    .sort((a, b) => JSON.stringify(a.attributes).localeCompare(JSON.stringify(b.attributes)))])) as Record<AppName, MetricSeries[]>;
 }
 
 // normalizeTrace's positions grow with depth; a trace this large is no request of the three apps.
@@ -32,7 +57,8 @@ const MAX_COMPARED_SPANS = 1000;
  * The three apps' newest traces of one request, normalized, and compareTraces's rows for them.
  * Without a request: `GET /server_request` if traced, else the first there is.
  */
-export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: string): CompareView {
+export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: string, points: ReceivedMetricPoint[] = []): CompareView {
+  const metric = requestMetric(points);
   const newest = new Map<string, { spans: ReceivedSpan[]; summary: TraceSummary }>();
   const services = new Set(APP_NAMES.map((name) => APPS[name].serviceName));
   for (const spans of traces.values()) {
@@ -44,7 +70,7 @@ export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: str
   }
   const requests = [...new Set([...newest.values()].map(({ summary }) => summary.request!))].sort();
   const request = wanted ?? (requests.includes('GET /server_request') ? 'GET /server_request' : requests[0]);
-  if (!request) return { requests, columns: APP_NAMES.map((app) => ({ app, service: APPS[app].serviceName, note: 'No trace yet.' })), rows: [], unexplained: UNEXPLAINED };
+  if (!request) return { requests, columns: APP_NAMES.map((app) => ({ app, service: APPS[app].serviceName, note: 'No trace yet.' })), rows: [], unexplained: UNEXPLAINED, requestMetric: metric };
 
   const urlPath = request.slice(request.indexOf(' ') + 1);
   const normalized: Partial<Record<AppName, NormalizedTrace>> = {};
@@ -56,5 +82,5 @@ export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: str
     normalized[app] = normalizeTrace(found.spans);
     return { ...base, servedOn: found.summary.servedOn, trace: { traceId: found.summary.traceId, startTime: found.summary.startTime, ...normalized[app] } };
   });
-  return { requests, request, columns, rows: compareTraces(normalized, (difference) => explainDifference({ ...difference, urlPath })), unexplained: UNEXPLAINED };
+  return { requests, request, columns, rows: compareTraces(normalized, (difference) => explainDifference({ ...difference, urlPath })), unexplained: UNEXPLAINED, requestMetric: metric };
 }

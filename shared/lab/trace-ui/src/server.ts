@@ -100,9 +100,9 @@ export async function startTraceUi(options: TraceUiOptions): Promise<TraceUi> {
       const id = route.slice('/api/traces/'.length);
       if (!TRACE_ID.test(id)) throw new BadRequest(`"${id}" is not a trace id (32 lowercase hex digits)`);
       const spans = traces.get(id);
-      return spans ? sendJson(response, 200, traceDetail(spans)) : sendJson(response, 404, { error: `no trace ${id} (not received, or dropped as the oldest)` });
+      return spans ? sendJson(response, 200, traceDetail(spans, receiver.logs().filter((record) => record.traceId === id))) : sendJson(response, 404, { error: `no trace ${id} (not received, or dropped as the oldest)` });
     }
-    if (route === '/api/compare') return sendJson(response, 200, compareRequest(traces, url.searchParams.get('request') || undefined));
+    if (route === '/api/compare') return sendJson(response, 200, compareRequest(traces, url.searchParams.get('request') || undefined, receiver.metrics()));
     sendJson(response, 404, { error: `no API at ${route}` });
   }
 

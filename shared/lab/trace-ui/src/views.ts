@@ -1,6 +1,6 @@
 // What the UI's JSON API answers, built from the spans the receiver keeps. Times become
 // milliseconds (JSON has no bigint): since the epoch for a start, since the trace's start for offsets.
-import { nanosToMillis, placeSpans, serviceOf, traceBounds, type Attributes, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/trace-model';
+import { nanosToMillis, placeSpans, serviceOf, severityName, showValue, traceBounds, type Attributes, type ReceivedLogRecord, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/trace-model';
 
 export interface TraceSummary {
   traceId: string;
@@ -43,6 +43,16 @@ export interface SpanView {
   events: { name: string; offsetMs: number; attributes: Attributes }[];
   links: { traceId: string; spanId: string; attributes: Attributes }[];
   resource: Attributes;
+  /** The log records made in this span, in time order. */
+  logs: LogView[];
+}
+
+export interface LogView {
+  offsetMs: number;
+  /** OTLP's name for its severity (INFO, ERROR…). */
+  severity: string;
+  body: string;
+  attributes: Attributes;
 }
 
 /** A trace's summary and its spans, parents first: the first MAX_DETAIL_SPANS of spanCount. */
@@ -107,8 +117,12 @@ function servedRequest(placed: ReceivedSpan[]): Pick<TraceSummary, 'request' | '
   return { request: `${method} ${path}`, servedBy: serviceOf(server!), ...(engine ? { servedOn: [engine, version].filter(Boolean).join(' ') } : {}) };
 }
 
-export function traceDetail(spans: ReceivedSpan[]): TraceDetail {
+/** A trace's spans, and under each the log records made in it (`logs`: the trace's records). */
+export function traceDetail(spans: ReceivedSpan[], logs: ReceivedLogRecord[] = []): TraceDetail {
   const { start } = traceBounds(spans);
+  const logsOf = (spanId: string): LogView[] => logs.filter((record) => record.spanId === spanId)
+    .sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0))
+    .map((record) => ({ offsetMs: nanosToMillis(record.timeUnixNano - start), severity: severityName(record), body: showValue(record.body), attributes: record.attributes }));
   return {
     ...summarize(spans),
     spans: placeSpans(spans).slice(0, MAX_DETAIL_SPANS).map(({ span, depth }) => ({
@@ -126,6 +140,7 @@ export function traceDetail(spans: ReceivedSpan[]): TraceDetail {
       events: span.events.map((event) => ({ name: event.name, offsetMs: nanosToMillis(event.timeUnixNano - start), attributes: event.attributes })),
       links: span.links,
       resource: span.resource,
+      logs: logsOf(span.spanId),
     })),
   };
 }

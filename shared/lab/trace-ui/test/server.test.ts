@@ -2,6 +2,10 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/ap
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
+import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { APPS } from '@repo/app-catalogue';
 import { startReceiver, type Receiver } from '@repo/otlp-receiver';
 import { UNEXPLAINED } from '@repo/app-catalogue';
@@ -146,6 +150,38 @@ describe('the JSON API', () => {
     expect(list.traces.map((t) => [t.service, t.servedOn]).sort()).toEqual([[APPS.automatic.serviceName, undefined], [APPS.manual.serviceName, 'express 4.21.2']]);
     const compare = (await get<CompareView>('/api/compare')).body;
     expect(compare.columns.map((c) => [c.app, c.servedOn])).toEqual([['manual', 'express 4.21.2'], ['automatic', undefined], ['programmatic', undefined]]);
+  });
+
+  it('lists under each span the log records made in it, and its details hold them', async () => {
+    const tracer = new TracerProvider({
+      resource: resourceFromAttributes({ 'service.name': APPS.manual.serviceName }),
+      spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.grpcEndpoint }) })],
+    });
+    const loggers = new LoggerProvider({
+      resource: resourceFromAttributes({ 'service.name': APPS.manual.serviceName }),
+      processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: receiver.grpcEndpoint }) })],
+    });
+    const span = tracer.getTracer('ui-test').startSpan('GET /server_request', { kind: SpanKind.SERVER });
+    loggers.getLogger('ui-test').emit({ severityNumber: 9, body: 'server_request', attributes: { param: 'x' }, context: trace.setSpan(ROOT_CONTEXT, span) });
+    span.end();
+    await Promise.all([tracer.shutdown(), loggers.shutdown()]);
+    await receiver.waitForLogs((records) => records.length === 1);
+    const { body } = await get<TraceDetail>(`/api/traces/${span.spanContext().traceId}`);
+    expect(body.spans[0].logs).toEqual([{ offsetMs: expect.any(Number), severity: 'INFO', body: 'server_request', attributes: { param: 'x' } }]);
+  });
+
+  it('gives each app\'s http.server.request.duration beside the compare view: one series per attribute set, its latest count, sum and buckets', async () => {
+    const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: receiver.grpcEndpoint }), exportIntervalMillis: 60_000 });
+    const meters = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': APPS.automatic.serviceName }), readers: [reader] });
+    const histogram = meters.getMeter('ui-test').createHistogram('http.server.request.duration', { unit: 's', advice: { explicitBucketBoundaries: [0.01, 0.1] } });
+    for (const seconds of [0.005, 0.05, 0.5]) histogram.record(seconds, { 'http.route': '/server_request' });
+    await meters.shutdown(); // exports what it holds
+    await receiver.waitForMetrics((points) => points.length === 1);
+    const { body } = await get<CompareView>('/api/compare');
+    expect(body.requestMetric).toEqual({
+      manual: [], programmatic: [],
+      automatic: [{ attributes: { 'http.route': '/server_request' }, count: 3, sum: expect.closeTo(0.555, 6), bucketCounts: [1, 1, 1], explicitBounds: [0.01, 0.1] }],
+    });
   });
 
   it('says of an app with no trace of /health yet that none has arrived, and only of the programmatic app that it leaves /health untraced', async () => {

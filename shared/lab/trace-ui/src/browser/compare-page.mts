@@ -1,7 +1,7 @@
 // The compare page: one request, the three apps' traces side by side, the differences marked
 // with their numbers and listed with their reasons.
 import type { DifferenceLocation } from '@repo/trace-diff';
-import type { CompareColumn, CompareView } from '../compare-view.js';
+import type { CompareColumn, CompareView, MetricSeries } from '../compare-view.js';
 import { compareLink, el, load, show, time } from './page.mjs';
 
 export function drawCompare(redraw: () => void): Promise<void> {
@@ -63,8 +63,29 @@ export function drawCompare(redraw: () => void): Promise<void> {
       compare.request ? grid : el('p', { class: 'hint' }, 'No request traced by the three apps yet.'),
       el('h2', {}, `${compare.rows.length} difference${compare.rows.length === 1 ? '' : 's'}`),
       differences,
+      el('h2', {}, 'The request metric, http.server.request.duration'),
+      el('p', { class: 'quiet' }, 'Each app\'s histogram, every request it served so far: one row per attribute set, with its count, its sum and its buckets (seconds).'),
+      el('div', { class: 'metrics' }, ...compare.columns.map((column) => el('section', { class: 'metric', 'data-app': column.app },
+        el('h3', {}, column.app),
+        compare.requestMetric[column.app].length
+          ? el('table', { class: 'series' }, el('tbody', {}, ...compare.requestMetric[column.app].map(seriesRow)))
+          : el('p', { class: 'hint' }, 'No point yet: an app exports its metrics every OTEL_METRIC_EXPORT_INTERVAL (60 s by default).')))),
     ];
   });
+}
+
+/** A series: its attributes, count and sum, and its buckets as bars scaled to the largest. */
+function seriesRow(series: MetricSeries): HTMLElement {
+  const most = Math.max(...series.bucketCounts, 1);
+  const bounds = [...series.explicitBounds.map(String), '+Inf'];
+  const bars = el('div', { class: 'buckets' }, ...series.bucketCounts.map((count, i) => {
+    const bar = el('span', { title: `≤ ${bounds[i]} s: ${count}` });
+    bar.style.height = `${Math.round((24 * count) / most)}px`;
+    return bar;
+  }));
+  return el('tr', {},
+    el('td', {}, el('ul', { class: 'attributes' }, ...Object.entries(series.attributes).map(([key, value]) => el('li', {}, el('span', { class: 'key' }, key), ' ', show(value))))),
+    el('td', { class: 'count' }, `count ${series.count}`), el('td', {}, `sum ${(series.sum * 1000).toFixed(1)} ms`), el('td', {}, bars));
 }
 
 // `0.2` before `0.10`: parents first, siblings by number.

@@ -28,17 +28,24 @@ export function drawTrace(traceId: string): Promise<void> {
       row.onkeydown = (event) => {
         if (event.key === 'Enter') showSpan(span, row);
       };
-      return row;
+      // The log records made in this span, under it.
+      const logs = span.logs.map((log) => {
+        const line = el('div', { class: 'label log' }, el('span', { class: 'severity' }, log.severity), log.body,
+          ...Object.entries(log.attributes).filter(([key]) => !key.startsWith('exception.')).map(([key, value]) => el('span', { class: 'quiet' }, ` ${key}=${show(value)}`)));
+        line.style.paddingLeft = `${1.7 + Math.min(span.depth, 20) * 1.2}em`;
+        return el('div', { class: 'span-row log-row' }, line, el('div', { class: 'track' }));
+      });
+      return [row, ...logs];
     });
     const ticks = [0, 0.25, 0.5, 0.75, 1].map((at) => el('span', {}, duration(total * at)));
     const previous = trace.spans.find((span) => span.spanId === selected);
-    if (previous) showSpan(previous, rows[trace.spans.indexOf(previous)]);
+    if (previous) showSpan(previous, rows[trace.spans.indexOf(previous)][0]);
     else details.append(el('p', { class: 'hint' }, 'Click a span to see its attributes, events and resource.'));
     return [
       el('h1', {}, trace.rootName, trace.hasError && el('span', { class: 'mark' }, '✗ error')),
       el('p', { class: 'quiet' }, `${trace.services.join(' → ')} · ${trace.spanCount} span${trace.spanCount === 1 ? '' : 's'} · ${duration(trace.durationMs)} · ${time(trace.startTime)} · trace ${trace.traceId}`,
         trace.request && el('a', { href: compareLink(trace.request) }, ` · compare ${trace.request} across the three apps`)),
-      el('div', { class: 'waterfall' }, el('div', { class: 'span-row ticks' }, el('div', { class: 'label' }, 'span'), el('div', { class: 'track' }, ...ticks)), ...rows),
+      el('div', { class: 'waterfall' }, el('div', { class: 'span-row ticks' }, el('div', { class: 'label' }, 'span'), el('div', { class: 'track' }, ...ticks)), ...rows.flat()),
       trace.spans.length < trace.spanCount && el('p', { class: 'hint' }, `The first ${trace.spans.length} of ${trace.spanCount} spans are drawn.`),
       details,
     ];
@@ -60,6 +67,8 @@ function spanDetails(span: SpanView): Node[] {
     ]),
     el('h3', {}, 'Attributes'),
     table(Object.entries(span.attributes).map(([key, value]) => [key, show(value)])),
+    el('h3', {}, `Log records (${span.logs.length})`),
+    ...span.logs.map((log) => el('div', { class: 'event' }, el('h4', {}, `${log.severity} ${log.body} at +${duration(log.offsetMs)}`), table(Object.entries(log.attributes).map(([key, value]) => [key, show(value)])))),
     el('h3', {}, `Events (${span.events.length})`),
     ...span.events.map((event) => el('div', { class: 'event' }, el('h4', {}, `${event.name} at +${duration(event.offsetMs)}`), table(Object.entries(event.attributes).map(([key, value]) => [key, show(value)])))),
     ...(span.links.length ? [el('h3', {}, 'Links'), table(span.links.map((link) => [`${link.traceId} ${link.spanId}`, show(link.attributes)]))] : []),
