@@ -11,22 +11,25 @@ export type Message = Record<string, unknown>;
 
 /**
  * Walks a request's resources, their scopes and each scope's items (`names`: e.g. resourceSpans,
- * scopeSpans, spans, span), handing `visit` each item with its resource's attributes and its scope.
+ * scopeSpans, spans, span), and returns what `convert` makes of each item with its resource's
+ * attributes and its scope (one item may make several: a metric has a point per series).
  */
-export function eachScopedItem(
+export function scopedItems<T>(
   request: unknown,
   names: [resources: string, scopes: string, items: string, item: string],
-  visit: (item: Message, resource: Attributes, scope: InstrumentationScope) => void,
-): void {
+  convert: (item: Message, resource: Attributes, scope: InstrumentationScope) => T | T[],
+): T[] {
   const [resources, scopes, items, item] = names;
+  const converted: T[] = [];
   for (const resourceEntry of list(object(request, 'request')[resources], resources)) {
     const resource = attributes(optionalObject(object(resourceEntry, resources).resource)?.attributes);
     for (const scopeEntry of list((resourceEntry as Message)[scopes], scopes)) {
       const scope = optionalObject(object(scopeEntry, scopes).scope);
       const named = { name: String(scope?.name ?? ''), ...(scope?.version ? { version: String(scope.version) } : {}) };
-      for (const entry of list((scopeEntry as Message)[items], items)) visit(object(entry, item), resource, named);
+      for (const entry of list((scopeEntry as Message)[items], items)) converted.push(...[convert(object(entry, item), resource, named)].flat() as T[]);
     }
   }
+  return converted;
 }
 
 export function attributes(keyValues: unknown): Attributes {

@@ -1,19 +1,14 @@
 import type { Attributes, InstrumentationScope, ReceivedLogRecord } from '@repo/trace-model';
 import { otlpCodec } from './otlp-codec';
-import { anyValue, attributes, eachScopedItem, enumNumber, int64, nanos, optionalId, OtlpDecodeError, type Message } from './otlp-common';
+import { anyValue, attributes, scopedItems, enumNumber, int64, nanos, optionalId, OtlpDecodeError, type Message } from './otlp-common';
 
 // SeverityNumber's names by number, as JSON may give them: SEVERITY_NUMBER_UNSPECIFIED, _TRACE, _TRACE2 ... _FATAL4.
 const SEVERITY_NAMES = ['SEVERITY_NUMBER_UNSPECIFIED', ...['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'].flatMap((level) =>
   ['', '2', '3', '4'].map((step) => `SEVERITY_NUMBER_${level}${step}`))];
 
 /** ExportLogsServiceRequest: LogsService/Export over gRPC, POST /v1/logs over HTTP. */
-export const logCodec = otlpCodec('opentelemetry.proto.collector.logs.v1.LogsService', 'ExportLogsServiceRequest', toLogRecords);
-
-function toLogRecords(request: unknown): ReceivedLogRecord[] {
-  const records: ReceivedLogRecord[] = [];
-  eachScopedItem(request, ['resourceLogs', 'scopeLogs', 'logRecords', 'logRecord'], (record, resource, scope) => records.push(toLogRecord(record, resource, scope)));
-  return records;
-}
+export const logCodec = otlpCodec('opentelemetry.proto.collector.logs.v1.LogsService', 'ExportLogsServiceRequest',
+  (request): ReceivedLogRecord[] => scopedItems(request, ['resourceLogs', 'scopeLogs', 'logRecords', 'logRecord'], toLogRecord));
 
 function toLogRecord(record: Message, resource: Attributes, scope: InstrumentationScope): ReceivedLogRecord {
   const traceId = optionalId(record.traceId, 'log record traceId', 32);

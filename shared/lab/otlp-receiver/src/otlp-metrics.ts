@@ -1,7 +1,7 @@
 import type { Attributes, InstrumentationScope, MetricKind, ReceivedMetricPoint, TemporalityName } from '@repo/trace-model';
 import { otlpCodec } from './otlp-codec';
 import {
-  attributes, count, double, enumNumber, eachScopedItem, int64, list, nanos, object, optionalObject, OtlpDecodeError, type Message,
+  attributes, count, double, enumNumber, scopedItems, int64, list, nanos, object, optionalObject, OtlpDecodeError, type Message,
 } from './otlp-common';
 
 const TEMPORALITIES: TemporalityName[] = ['UNSPECIFIED', 'DELTA', 'CUMULATIVE'];
@@ -14,13 +14,8 @@ const KINDS: [field: string, kind: MetricKind][] = [
 const NO_RECORDED_VALUE = 1;
 
 /** ExportMetricsServiceRequest: MetricsService/Export over gRPC, POST /v1/metrics over HTTP. One item per data point. */
-export const metricCodec = otlpCodec('opentelemetry.proto.collector.metrics.v1.MetricsService', 'ExportMetricsServiceRequest', toPoints);
-
-function toPoints(request: unknown): ReceivedMetricPoint[] {
-  const points: ReceivedMetricPoint[] = [];
-  eachScopedItem(request, ['resourceMetrics', 'scopeMetrics', 'metrics', 'metric'], (metric, resource, scope) => points.push(...toMetricPoints(metric, resource, scope)));
-  return points;
-}
+export const metricCodec = otlpCodec('opentelemetry.proto.collector.metrics.v1.MetricsService', 'ExportMetricsServiceRequest',
+  (request): ReceivedMetricPoint[] => scopedItems(request, ['resourceMetrics', 'scopeMetrics', 'metrics', 'metric'], toMetricPoints));
 
 function toMetricPoints(metric: Message, resource: Attributes, scope: InstrumentationScope): ReceivedMetricPoint[] {
   const name = String(metric.name ?? '');

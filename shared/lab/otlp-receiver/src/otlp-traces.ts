@@ -1,18 +1,13 @@
 import type { Attributes, InstrumentationScope, ReceivedSpan, SpanKindName, StatusCodeName } from '@repo/trace-model';
 import { otlpCodec } from './otlp-codec';
-import { attributes, eachScopedItem, id, list, nanos, object, optionalId, optionalObject, type Message } from './otlp-common';
+import { attributes, scopedItems, id, list, nanos, object, optionalId, optionalObject, type Message } from './otlp-common';
 
 const SPAN_KINDS: SpanKindName[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
 const STATUS_CODES: StatusCodeName[] = ['UNSET', 'OK', 'ERROR'];
 
 /** ExportTraceServiceRequest: TraceService/Export over gRPC, POST /v1/traces over HTTP. */
-export const traceCodec = otlpCodec('opentelemetry.proto.collector.trace.v1.TraceService', 'ExportTraceServiceRequest', toSpans);
-
-function toSpans(request: unknown): ReceivedSpan[] {
-  const spans: ReceivedSpan[] = [];
-  eachScopedItem(request, ['resourceSpans', 'scopeSpans', 'spans', 'span'], (span, resource, scope) => spans.push(toSpan(span, resource, scope)));
-  return spans;
-}
+export const traceCodec = otlpCodec('opentelemetry.proto.collector.trace.v1.TraceService', 'ExportTraceServiceRequest',
+  (request): ReceivedSpan[] => scopedItems(request, ['resourceSpans', 'scopeSpans', 'spans', 'span'], toSpan));
 
 function toSpan(span: Message, resource: Attributes, scope: InstrumentationScope): ReceivedSpan {
   const traceId = id(span.traceId, 'traceId', 32);

@@ -9,7 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { ReceivedLogRecord } from '@repo/trace-model';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../src/index.ts';
-import { callGrpcExport } from './grpc-call.ts';
+import { callGrpcExport, otlpTransports, receiverKeepingRejections } from './send-helpers.ts';
 
 let receiver: Receiver;
 let rejections: string[];
@@ -18,8 +18,7 @@ let rejections: string[];
 beforeAll(() => void context.setGlobalContextManager(new StackContextManager().enable()));
 afterAll(() => context.disable());
 beforeEach(async () => {
-  rejections = [];
-  receiver = await startReceiver({ grpcPort: 0, httpPort: 0, onReject: (line) => rejections.push(line) });
+  ({ receiver, rejections } = await receiverKeepingRejections());
 });
 afterEach(() => receiver.close());
 
@@ -47,12 +46,7 @@ async function sendLogs(exporter: LogRecordExporter): Promise<{ traceId: string;
 }
 
 describe('logs sent to the receiver', () => {
-  const transports = [
-    ['OTLP/gRPC', () => new GrpcLogExporter({ url: `http://localhost:${receiver.grpcPort}` })],
-    ['OTLP/HTTP protobuf', () => new ProtobufLogExporter({ url: `http://localhost:${receiver.httpPort}/v1/logs` })],
-    ['OTLP/HTTP JSON', () => new JsonLogExporter({ url: `http://localhost:${receiver.httpPort}/v1/logs` })],
-    ['OTLP/HTTP JSON, gzip', () => new JsonLogExporter({ url: `http://localhost:${receiver.httpPort}/v1/logs`, compression: 'gzip' as never })],
-  ] as const;
+  const transports = otlpTransports(() => receiver, '/v1/logs', { grpc: GrpcLogExporter, protobuf: ProtobufLogExporter, json: JsonLogExporter });
 
   it.each(transports)('decodes every field of records sent over %s by the real exporter, the span they were made in too', async (_name, exporter) => {
     const { traceId, spanId } = await sendLogs(exporter());

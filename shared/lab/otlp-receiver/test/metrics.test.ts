@@ -8,14 +8,13 @@ import * as grpc from '@grpc/grpc-js';
 import type { ReceivedMetricPoint } from '@repo/trace-model';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startReceiver, type Receiver } from '../src/index.ts';
-import { callGrpcExport } from './grpc-call.ts';
+import { callGrpcExport, otlpTransports, receiverKeepingRejections } from './send-helpers.ts';
 
 let receiver: Receiver;
 let rejections: string[];
 
 beforeEach(async () => {
-  rejections = [];
-  receiver = await startReceiver({ grpcPort: 0, httpPort: 0, onReject: (line) => rejections.push(line) });
+  ({ receiver, rejections } = await receiverKeepingRejections());
 });
 afterEach(() => receiver.close());
 
@@ -47,12 +46,7 @@ async function sendMetrics(exporter: PushMetricExporter, views: ConstructorParam
 const byName = (points: ReceivedMetricPoint[], name: string) => points.filter((p) => p.name === name);
 
 describe('metrics sent to the receiver', () => {
-  const transports = [
-    ['OTLP/gRPC', () => new GrpcMetricExporter({ url: `http://localhost:${receiver.grpcPort}` })],
-    ['OTLP/HTTP protobuf', () => new ProtobufMetricExporter({ url: `http://localhost:${receiver.httpPort}/v1/metrics` })],
-    ['OTLP/HTTP JSON', () => new JsonMetricExporter({ url: `http://localhost:${receiver.httpPort}/v1/metrics` })],
-    ['OTLP/HTTP JSON, gzip', () => new JsonMetricExporter({ url: `http://localhost:${receiver.httpPort}/v1/metrics`, compression: 'gzip' as never })],
-  ] as const;
+  const transports = otlpTransports(() => receiver, '/v1/metrics', { grpc: GrpcMetricExporter, protobuf: ProtobufMetricExporter, json: JsonMetricExporter });
 
   it.each(transports)('decodes every field of a histogram, a counter and a gauge sent over %s by the real exporter', async (_name, exporter) => {
     await sendMetrics(exporter());

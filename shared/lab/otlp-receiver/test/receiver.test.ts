@@ -8,13 +8,13 @@ import * as grpc from '@grpc/grpc-js';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReceiverListenError, startReceiver, type Receiver } from '../src/index.ts';
+import { otlpTransports, receiverKeepingRejections } from './send-helpers.ts';
 
 let receiver: Receiver;
 let rejections: string[];
 
 beforeEach(async () => {
-  rejections = [];
-  receiver = await startReceiver({ grpcPort: 0, httpPort: 0, onReject: (line) => rejections.push(line) });
+  ({ receiver, rejections } = await receiverKeepingRejections());
 });
 afterEach(() => receiver.close());
 
@@ -39,12 +39,7 @@ async function sendTrace(exporter: SpanExporter): Promise<{ traceId: string; par
 }
 
 describe('startReceiver', () => {
-  const transports = [
-    ['OTLP/gRPC', () => new GrpcTraceExporter({ url: `http://localhost:${receiver.grpcPort}` })],
-    ['OTLP/HTTP protobuf', () => new ProtobufTraceExporter({ url: `http://localhost:${receiver.httpPort}/v1/traces` })],
-    ['OTLP/HTTP JSON', () => new JsonTraceExporter({ url: `http://localhost:${receiver.httpPort}/v1/traces` })],
-    ['OTLP/HTTP JSON, gzip', () => new JsonTraceExporter({ url: `http://localhost:${receiver.httpPort}/v1/traces`, compression: 'gzip' as never })],
-  ] as const;
+  const transports = otlpTransports(() => receiver, '/v1/traces', { grpc: GrpcTraceExporter, protobuf: ProtobufTraceExporter, json: JsonTraceExporter });
 
   it.each(transports)('decodes every field of spans sent over %s by the real exporter', async (_name, exporter) => {
     const { traceId, parentId, childId } = await sendTrace(exporter());
