@@ -1,7 +1,7 @@
 // How the project's commands refuse what they cannot use: one line, `<command>: <why>`, then exit
 // (2 for a command line, 1 for a setting), never a stack trace.
 import { EXPRESS_MAJORS, type ExpressMajor } from '@repo/app-catalogue';
-import { readTelemetryConfig } from '@repo/telemetry';
+import { readTelemetryConfig } from '@repo/telemetry/config';
 
 /** `read()`'s value, or its error's message in one line and the process gone with `code`. */
 export function orExit<T>(command: string, code: 1 | 2, read: () => T): T {

@@ -13,6 +13,7 @@ import { checkAppSettings, expressMajor, orExit } from './command-line.ts';
 const args = orExit('compare', 2, readArgs);
 checkAppSettings('compare', process.env);
 const target = args.positionals[0] ?? '/server_request?param=compare';
+if (!target.startsWith('/')) orExit('compare', 2, () => { throw new Error(`"${target}" is not a request target: it starts with /, e.g. /server_request?param=x`); });
 const format = args.values.esm ? 'esm' : 'cjs';
 const express = orExit('compare', 2, () => {
   const major = expressMajor(args.values.express);

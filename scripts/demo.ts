@@ -6,12 +6,12 @@
 // receiver starts. --free-ports takes free ports for everything (the browser tests use it, so
 // that they run beside a demo of yours).
 import { APP_NAMES, type AppName, APPS, type ModuleFormat, startScript, TOOL_PORTS } from '@repo/app-catalogue';
-import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry';
+import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/config';
 import concurrently from 'concurrently';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { checkAppSettings, expressMajor, orExit } from './command-line.ts';
-import { busyPorts, freePort, waitUntilListening } from './local-ports.ts';
+import { busyPorts, freePorts as freePortsFor, waitUntilListening } from './local-ports.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
 // Demo settings, said once at start: spans on screen within a second or two of each request, and
@@ -22,12 +22,13 @@ const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', pr
 
 const options = orExit('demo', 1, readOptions);
 const { format, express, collector, freePorts } = options;
+const free = freePorts ? await freePortsFor(APP_NAMES.length + 3) : undefined;
 const receiverPorts = collector ? undefined : {
-  grpc: freePorts ? await freePort() : TOOL_PORTS.otlpGrpc,
-  http: freePorts ? await freePort() : TOOL_PORTS.otlpHttp,
-  ui: freePorts ? await freePort() : options.uiPort,
+  grpc: free?.[0] ?? TOOL_PORTS.otlpGrpc,
+  http: free?.[1] ?? TOOL_PORTS.otlpHttp,
+  ui: free?.[2] ?? options.uiPort,
 };
-const apps = await Promise.all(APP_NAMES.map(async (name) => ({ name, port: freePorts ? await freePort() : APPS[name].defaultPort })));
+const apps = APP_NAMES.map((name, i) => ({ name, port: free?.[3 + i] ?? APPS[name].defaultPort }));
 
 const busy = await busyPorts([...(receiverPorts ? Object.values(receiverPorts) : []), ...apps.map((app) => app.port)]);
 if (busy.length > 0) {

@@ -19,14 +19,15 @@ function connects(port: number): Promise<boolean> {
   });
 }
 
-/** A port nothing listens on now, from the system. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = net.createServer().listen(0, () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
+/** `count` different ports nothing listens on now, from the system. */
+export async function freePorts(count: number): Promise<number[]> {
+  // All held at once, then all released: the system cannot give the same port twice.
+  const probes = await Promise.all(Array.from({ length: count }, () => new Promise<net.Server>((resolve) => {
+    const probe = net.createServer().listen(0, () => resolve(probe));
+  })));
+  const ports = probes.map((probe) => (probe.address() as net.AddressInfo).port);
+  await Promise.all(probes.map((probe) => new Promise((resolve) => probe.close(resolve))));
+  return ports;
 }
 
 /** The ports among `ports` that something listens on already. */

@@ -115,7 +115,10 @@ describe.each(APP_NAMES)('the %s app, started with a setting it cannot use', (na
     ['OTEL_BSP_SCHEDULE_DELAY', 'soon', 'OTEL_BSP_SCHEDULE_DELAY="soon" is not a whole number >= 0'],
     ['PORT', 'abc', 'PORT="abc" is not a port number (0-65535)'],
   ])('%s=%s: prints "cannot start: <why>" and nothing else, and exits 1', (variable, value, why) => {
-    const run = spawnSync('npm', ['start', '--workspace', APPS[name].directory], { cwd: repoRoot, env: { ...process.env, [variable]: value }, encoding: 'utf8' });
+    // A free port unless PORT is the setting tried, and a deadline: an app that took the value would listen until killed.
+    const run = spawnSync('npm', ['start', '--workspace', APPS[name].directory], {
+      cwd: repoRoot, env: { ...process.env, PORT: '0', [variable]: value }, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL',
+    });
     expect({ status: run.status, output: `${run.stdout}${run.stderr}` }).toEqual({ status: 1, output: `cannot start: ${why}\n` });
   });
 });

@@ -127,6 +127,9 @@ export const SCENARIOS = {
   'behind a proxy: a malformed Forwarded header beside X-Forwarded-*': {
     path: '/server_request?param=malformed-forwarded', headers: ['Forwarded: for=198.51.100.9;;host=api.example.com', ...X_FORWARDED], route: ROUTE, ...HANDLER,
   },
+  'behind a load balancer: X-Forwarded-Proto https only, the Host as the client sent it': {
+    path: '/server_request?param=x-forwarded-proto-only', host: 'shop.example.com', headers: ['X-Forwarded-Proto: https'], route: ROUTE, ...HANDLER,
+  },
   'behind a proxy: X-Forwarded-Host with several hops': { path: '/server_request?param=x-forwarded-hops', headers: ['X-Forwarded-Host: a.example.com, b.example.com'], route: ROUTE, ...HANDLER },
   // What real clients send besides a plain GET.
   'HTTP/1.0 without a Host header': { path: '/server_request?param=http10', version: 'HTTP/1.0', host: null, route: ROUTE, ...HANDLER },

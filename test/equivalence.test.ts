@@ -66,7 +66,7 @@ function send(port: number, name: ScenarioName): Promise<number> {
 }
 
 // Every request first; then the apps stop, which flushes every span they hold. The tests below
-// only read what arrived: no waiting, no timing. Both builds run at once, each of the six
+// only read what arrived: no waiting, no timing. The three builds run at once, each of the nine
 // processes as a user starts it, each build with its own receiver so that their spans stay apart.
 beforeAll(async () => {
   // Settled, all: a build that fails to start leaves the others to finish and stop their apps.
@@ -218,6 +218,7 @@ describe('where the three agree: the SERVER span', () => {
     ['behind a proxy: an IPv6 client with a port, and an obfuscated one', '2001:db8:cafe::17', 'localhost', 'host'],
     ['behind a proxy: a malformed Forwarded header beside X-Forwarded-*', '203.0.113.7', 'shop.example.com', 8443],
     ['behind a proxy: X-Forwarded-Host with several hops', 'peer', 'a.example.com, b.example.com', undefined],
+    ['behind a load balancer: X-Forwarded-Proto https only, the Host as the client sent it', 'peer', 'shop.example.com', 80],
     ['HTTP/1.0 without a Host header', 'peer', undefined, undefined],
     ['a Host header without a port', 'peer', 'example.com', 80],
     ['an IPv6 Host header', 'peer', '[::1]', 8080],

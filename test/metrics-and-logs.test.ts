@@ -92,7 +92,7 @@ function expectRequestHistogram(points: ReceivedMetricPoint[], app: AppName): vo
   const series = histogram(points, app);
   expect(series.length, `${app}: series of http.server.request.duration`).toBeGreaterThan(0);
   for (const point of series) {
-    expect({ unit: point.unit, description: point.description, temporality: point.temporality, bounds: point.explicitBounds }, app)
+    expect({ unit: point.unit, description: point.description, temporality: point.temporality, bounds: point.explicitBounds }, `${app}: unit, description, temporality and bucket bounds`)
       .toEqual({ unit: 's', description: 'Duration of HTTP server requests.', temporality: 'CUMULATIVE', bounds: BOUNDARIES });
   }
   const expected = SERIES.filter(({ path }) => appsTracing(path).includes(app)).map(({ attributes, count }) => ({ attributes: sorted(attributes), count }));
@@ -158,10 +158,17 @@ describe.each(MODULE_FORMATS)('built as %s', (format) => {
 });
 
 describe('negative controls: the checks above fail for the right reason', () => {
-  it('an app that records no histogram (the manual app without its own, as the check would see it) fails the metric check', () => {
-    const app = APP_NAMES.find((name) => !APPROACHES[name].expressSpans)!;
-    const without = capture('cjs').points.filter((point) => serviceOf(point) !== APPS[app].serviceName);
-    expect(() => expectRequestHistogram(without, app)).toThrow(/series of http.server.request.duration/);
+  it.each(APP_NAMES)('the %s app\'s histogram without its 404 series, or with other bucket bounds, fails the metric check', (app) => {
+    const points = capture('cjs').points;
+    const without404 = points.filter((point) => !(serviceOf(point) === APPS[app].serviceName && point.attributes['http.response.status_code'] === 404));
+    expect(() => expectRequestHistogram(without404, app)).toThrow(/expected \[ Array\(\d+\) \] to deeply equal ArrayContaining|expected .* to (deeply equal|have a length)/);
+    const otherBounds = points.map((point) => (point.kind === 'HISTOGRAM' && serviceOf(point) === APPS[app].serviceName ? { ...point, explicitBounds: [0.1, 1] } : point));
+    expect(() => expectRequestHistogram(otherBounds, app)).toThrow(/unit, description, temporality and bucket bounds/);
+  });
+
+  it('an app that records no histogram at all fails the metric check', () => {
+    const [app] = APP_NAMES;
+    expect(() => expectRequestHistogram(capture('cjs').points.filter((point) => serviceOf(point) !== APPS[app].serviceName), app)).toThrow(/series of http.server.request.duration/);
   });
 
   it('a record written outside any request (no trace) fails the log check', () => {

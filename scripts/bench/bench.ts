@@ -16,7 +16,7 @@ import { measureSdkFloor } from './sdk-floor.ts';
 import { breakdownVariants, mainVariants, type Variant } from './variants.ts';
 
 const options: BenchOptions = orExit('bench', 2, () => readBenchOptions(process.argv.slice(2)));
-checkAppSettings('bench', { ...process.env, ...Object.fromEntries(options.env) });
+checkAppSettings('bench', { ...process.env, ...Object.fromEntries(options.env), ...Object.fromEntries(options.tried) });
 const { duration, connections, rate, rounds, warmup, breakdown, builds } = options;
 
 const variants = breakdown ? breakdownVariants(options.only) : mainVariants(builds, options.only, options.tried);

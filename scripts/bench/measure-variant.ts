@@ -50,7 +50,8 @@ export async function measureVariant(variant: Variant, { options, receiver, appC
     NODE_OPTIONS: `--require ${path.join(import.meta.dirname, 'app-preload.cjs')}`,
   };
   const started = performance.now();
-  const app = await startApp(variant.app, { format: variant.format, express: variant.express, variant: variant.baseline ? 'untraced' : 'start', env, cpuList: appCpu });
+  const app = await startApp(variant.app, { format: variant.format, express: variant.express, variant: variant.baseline ? 'untraced' : 'start', env, cpuList: appCpu })
+    .catch((error: Error) => Promise.reject(new VariantFailed(`${variant.name} did not start: ${error.message}`)));
   try {
     const url = `${app.url}/server_request?param=bench`;
     // Start-up: from spawn to the first 200, npm included.

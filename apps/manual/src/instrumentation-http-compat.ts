@@ -1,7 +1,7 @@
 // Where instrumentation-http 0.300 reports a request otherwise than the semantic conventions ask,
 // and the manual app follows it, so that the equivalence suite can hold the three apps' SERVER
-// spans equal. Not part of the approach: a service of your own leaves this file out, and then
-// differs from instrumentation-http in these four ways only (docs/findings.md).
+// spans equal. Not part of the approach: a service of your own leaves this file out (and its call
+// in server-span.ts), and then differs from instrumentation-http in these ways only (docs/findings.md).
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_PATH, ATTR_URL_QUERY, ATTR_URL_SCHEME } from '@opentelemetry/semantic-conventions';
 import type { IncomingMessage } from 'node:http';
@@ -13,14 +13,17 @@ export function likeInstrumentationHttp(attributes: Attributes, req: IncomingMes
 
   // 2. X-Forwarded-Host is taken whole, every hop of it ("a.example.com, b.example.com").
   // 3. A proxy's host without a port gets a default port only from a proto in the same header
-  //    (its Forwarded entry, or X-Forwarded-Proto), not from another entry's.
+  //    (its Forwarded entry, or X-Forwarded-Proto), not from another entry's; and a Host header
+  //    without a port gets this server's (80), even when a proxy says the client used https.
   const forwarded = forwardedEntries(req).find((entry) => entry.host);
   const xForwardedHost = first(req.headers['x-forwarded-host']);
-  const proxied = forwarded ? splitHost(forwarded.host, forwarded.proto)
-    : xForwardedHost ? splitHost(xForwardedHost, first(req.headers['x-forwarded-proto'])) : undefined;
-  if (proxied) {
-    attributes[ATTR_SERVER_ADDRESS] = proxied.host;
-    if (proxied.port === undefined) delete attributes[ATTR_SERVER_PORT];
+  const server = forwarded ? splitHost(forwarded.host, forwarded.proto)
+    : xForwardedHost ? splitHost(xForwardedHost, first(req.headers['x-forwarded-proto']))
+    : req.headers.host ? splitHost(req.headers.host, 'http') : undefined;
+  if (server) {
+    attributes[ATTR_SERVER_ADDRESS] = server.host;
+    if (server.port === undefined) delete attributes[ATTR_SERVER_PORT];
+    else attributes[ATTR_SERVER_PORT] = Number(server.port);
   }
 
   // 4. A Host header that is no valid authority ("[::1") leaves out url.path and url.query: the

@@ -14,8 +14,8 @@ useConciseDiagnostics(config);
 
 export const sdk = new NodeSDK({
   ...sdkOptions(config),
-  // Which Express serves the app. A resource given here replaces NodeSDK's default one (the
-  // telemetry.sdk.* attributes) before the detected ones are merged in: so it is merged into it.
+  // Which Express serves the app, added to NodeSDK's default resource: a resource given here
+  // replaces that default (the telemetry.sdk.* attributes), and only the detected ones are merged in.
   resource: defaultResource().merge(resourceFromAttributes(webEngineAttributes())),
   instrumentations: [
     // The SERVER span comes from the http instrumentation; express only adds the route

@@ -116,7 +116,7 @@ export function readTelemetryConfig(
       exporters: readExporters(env, 'metrics'),
       otlpProtocol: readProtocol(env, 'metrics'),
       exportIntervalMillis: count(env, 'OTEL_METRIC_EXPORT_INTERVAL', 60000, 1),
-      exportTimeoutMillis: count(env, 'OTEL_METRIC_EXPORT_TIMEOUT', 30000),
+      exportTimeoutMillis: count(env, 'OTEL_METRIC_EXPORT_TIMEOUT', 30000, 1),
     },
     logs: {
       exporters: readExporters(env, 'logs'),
@@ -156,12 +156,14 @@ function readExporters(env: Env, signal: Signal): ExporterName[] {
   return names as ExporterName[];
 }
 
+// A queue, a batch or a timeout of 0 the processors take without a word, then never export
+// (empty batches in a loop) or never finish a shutdown: refused here. A delay of 0 is fine.
 function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', defaults: BatchSettings): BatchSettings {
   return {
-    maxQueueSize: count(env, `${prefix}_MAX_QUEUE_SIZE`, defaults.maxQueueSize),
-    maxExportBatchSize: count(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`, defaults.maxExportBatchSize),
+    maxQueueSize: count(env, `${prefix}_MAX_QUEUE_SIZE`, defaults.maxQueueSize, 1),
+    maxExportBatchSize: count(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`, defaults.maxExportBatchSize, 1),
     scheduledDelayMillis: count(env, `${prefix}_SCHEDULE_DELAY`, defaults.scheduledDelayMillis),
-    exportTimeoutMillis: count(env, `${prefix}_EXPORT_TIMEOUT`, defaults.exportTimeoutMillis),
+    exportTimeoutMillis: count(env, `${prefix}_EXPORT_TIMEOUT`, defaults.exportTimeoutMillis, 1),
   };
 }
 

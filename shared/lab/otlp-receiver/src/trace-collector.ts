@@ -25,14 +25,23 @@ export class TraceCollector {
       clearTimeout(open.timer);
       open.spans.push(span);
       if (finished || open.added) open.added += 1;
-      open.timer = setTimeout(() => {
-        this.open.delete(id);
-        this.finished.set(id, open.spans);
-        if (this.finished.size > MAX_FINISHED) this.finished.delete(this.finished.keys().next().value!);
-        this.onTrace(open.spans, open.added ? { added: open.added } : undefined);
-      }, this.idleMs);
+      open.timer = setTimeout(() => this.finish(id), this.idleMs);
       this.open.set(id, open);
     }
+  }
+
+  /** Hands every trace still open to onTrace now, without waiting: when the receiver closes. */
+  flush(): void {
+    for (const id of [...this.open.keys()]) this.finish(id);
+  }
+
+  private finish(id: string): void {
+    const open = this.open.get(id)!;
+    clearTimeout(open.timer);
+    this.open.delete(id);
+    this.finished.set(id, open.spans);
+    if (this.finished.size > MAX_FINISHED) this.finished.delete(this.finished.keys().next().value!);
+    this.onTrace(open.spans, open.added ? { added: open.added } : undefined);
   }
 
   /** Drops the traces still open (no onTrace for them) and forgets the finished ones. */

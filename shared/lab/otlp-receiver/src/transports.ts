@@ -60,7 +60,12 @@ export async function startGrpcTransport(host: string, port: number, maxMessageB
           callback({ code: grpc.status.INVALID_ARGUMENT, details: describe(error) });
           return;
         }
-        await sink.accept(decoded);
+        try {
+          await sink.accept(decoded);
+        } catch (error) {
+          callback({ code: grpc.status.INTERNAL, details: `kept, but a listener failed: ${describe(error)}` });
+          return;
+        }
         callback(null, {});
       },
     });
@@ -96,11 +101,15 @@ export async function startHttpTransport(host: string, port: number, maxMessageB
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      if (res.headersSent) return; // refused already: the rest is read and dropped
       size += chunk.length;
       if (size > maxMessageBytes) {
         sink.reject('OTLP/HTTP', `body over ${maxMessageBytes} bytes`, signal);
+        // Answered at once, and the connection closed after it, so that the sender reads the 413
+        // rather than a reset; nothing more of the body is kept.
+        res.setHeader('Connection', 'close');
         reply(413, 'text/plain', `body over ${maxMessageBytes} bytes\n`);
-        req.destroy();
+        chunks.length = 0;
       } else chunks.push(chunk);
     });
     req.on('end', async () => {
@@ -116,7 +125,14 @@ export async function startHttpTransport(host: string, port: number, maxMessageB
         reply(400, 'text/plain', `${describe(error)}\n`);
         return;
       }
-      await sink.accept(decoded);
+      try {
+        await sink.accept(decoded);
+      } catch (error) {
+        // A caller's onTrace, onMetrics or onLogs failed: the export was taken, the sender is told.
+        sink.reject(`OTLP/HTTP ${format === 'json' ? 'JSON' : 'protobuf'}`, `kept, but a listener failed: ${describe(error)}`, signal);
+        reply(500, 'text/plain', `${describe(error)}\n`);
+        return;
+      }
       if (format === 'json') reply(200, 'application/json', '{}');
       else reply(200, 'application/x-protobuf', CODECS[signal].emptyResponse);
     });

@@ -137,8 +137,8 @@ describe('bad logs input to the receiver', () => {
     try {
       const response = await fetch(`http://localhost:${small.httpPort}/v1/logs`, {
         method: 'POST', body: Buffer.alloc(64 * 1024), headers: { 'content-type': 'application/x-protobuf' },
-      }).catch(() => undefined); // the server may close the connection while the body is still being sent
-      if (response) expect(response.status).toBe(413);
+      });
+      expect(response.status).toBe(413);
       expect(small.stats().rejected).toBe(1);
       expect(rejections).toEqual(['otlp-receiver: rejected an OTLP/HTTP export of logs: body over 1024 bytes']);
     } finally {

@@ -106,7 +106,7 @@ export async function startTraceUi(options: TraceUiOptions): Promise<TraceUi> {
     sendJson(response, 404, { error: `no API at ${route}` });
   }
 
-  // Server-sent events: a line each time new spans arrived; the page then fetches what it shows.
+  // Server-sent events: a line each time an export arrived (spans, metrics or logs); the page then fetches what it shows.
   function openLivePage(response: http.ServerResponse): void {
     if (livePages.size >= MAX_LIVE_PAGES) return sendJson(response, 503, { error: `${MAX_LIVE_PAGES} live pages are open already` });
     response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });

@@ -30,7 +30,7 @@ function redraw(): void {
     });
 }
 
-// The receiver sends an event each time spans arrive; EventSource reconnects by itself.
+// The receiver sends an event each time an export arrives; EventSource reconnects by itself.
 const live = document.getElementById('live')!;
 const events = new EventSource('/api/events');
 events.onopen = () => {
