@@ -35,7 +35,7 @@ const targets = orExit('client', 2, (): { app: AppName; url: URL }[] => {
 });
 // The same OTEL_* handling as the apps (service name, exporter, protocol, endpoint, batching); a
 // setting it cannot use: one line, exit 1.
-const config = readTelemetryConfigOrExit({ serviceName: 'client' });
+const config = readTelemetryConfigOrExit({ serviceName: 'client', command: 'client' });
 useConciseDiagnostics(config);
 // Spans only: the client records no metric and writes no log.
 const sdk = new NodeSDK({ serviceName: config.serviceName, spanProcessors: createSpanProcessors(config), metricReaders: [], logRecordProcessors: [], instrumentations: [] });

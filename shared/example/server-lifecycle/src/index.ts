@@ -26,12 +26,18 @@ export function parsePort(value: string, name: string): number {
 }
 
 /** `, express <version>`: the Express that the app's main module resolves (4 or 5), if any. */
-function runningExpress(): string {
+/** The version of the Express the app's main module resolves (4 or 5, by where it runs from); none without one. */
+export function runningExpressVersion(): string | undefined {
   try {
-    return `, express ${createRequire(process.argv[1])('express/package.json').version}`;
+    return (createRequire(process.argv[1])('express/package.json') as { version: string }).version;
   } catch {
-    return '';
+    return undefined;
   }
+}
+
+function runningExpress(): string {
+  const version = runningExpressVersion();
+  return version ? `, express ${version}` : '';
 }
 
 /**

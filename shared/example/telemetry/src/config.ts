@@ -9,7 +9,7 @@
 // (endpoint, headers, timeout, compression, sampler, propagators, resource) is left to NodeSDK
 // and the exporters, which read it themselves.
 
-import { createRequire } from 'node:module';
+import { runningExpressVersion } from '@repo/server-lifecycle';
 
 export const OTLP_PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
@@ -76,26 +76,24 @@ const ATTR_WEBENGINE_VERSION = 'webengine.version';
  * The resource attributes that say which Express serves the app (`webengine.name` express,
  * `webengine.version` 4.21.2 or 5.3.0): the version is that of the Express the app's main module
  * resolves, which is how one build runs on either major. What a backend shows beside each trace.
+ * Here beside the settings so that the automatic app's check-settings.cjs loads it without the SDK.
  */
 export function webEngineAttributes(): Record<string, string> {
-  try {
-    const { version } = createRequire(process.argv[1])('express/package.json') as { version: string };
-    return { [ATTR_WEBENGINE_NAME]: 'express', [ATTR_WEBENGINE_VERSION]: version };
-  } catch {
-    return {}; // no Express where the app runs
-  }
+  const version = runningExpressVersion();
+  return version ? { [ATTR_WEBENGINE_NAME]: 'express', [ATTR_WEBENGINE_VERSION]: version } : {};
 }
 
 /**
  * readTelemetryConfig for an app's start-up: a setting that cannot be used stops it before
  * anything starts, with one line naming the variable (`cannot start: OTEL_…="…" is not …`), exit 1.
  */
-export function readTelemetryConfigOrExit(defaults: { serviceName: string }, env: Env = process.env): TelemetryConfig {
+export function readTelemetryConfigOrExit(defaults: { serviceName: string; command?: string }, env: Env = process.env): TelemetryConfig {
   try {
     return readTelemetryConfig(defaults, env);
   } catch (error) {
     if (!(error instanceof TelemetryConfigError)) throw error;
-    console.error(`cannot start: ${error.message}`);
+    // A command (the client) names itself first, as its other lines do.
+    console.error(`${defaults.command ? `${defaults.command}: ` : ''}cannot start: ${error.message}`);
     process.exit(1);
   }
 }
