@@ -41,7 +41,7 @@ it('npm run bench runs the baseline and each app as shipped and with traces only
   expect(run.stdout).toMatch(/\| spans\/s \|/);
 
   const { medians, receiver } = run.figures();
-  expect(Object.keys(medians)).toEqual(['baseline', 'manual', 'manual, traces only', 'automatic', 'automatic, traces only', 'programmatic', 'programmatic, traces only']);
+  expect(Object.keys(medians)).toEqual(MAIN_VARIANTS);
   for (const [name, median] of Object.entries<Record<string, number>>(medians)) {
     expectPlausible(name, median, ['cpuPerRequestUs', 'eventLoopUtilization', 'requestsPerSecond', 'peakRssMb', 'startupMs', 'responses']);
     // Warm-up, fixed rate, flat out.
@@ -51,18 +51,25 @@ it('npm run bench runs the baseline and each app as shipped and with traces only
   expect(receiver.spansPerSecond).toBeGreaterThan(0);
 }, 120_000);
 
+// The app the breakdown's short run measures (the one with the fewest rows), its rows: the stage
+// app-preload.cjs switches off, whether spans still reach the receiver, and the row each adds to;
+// and the stage that app never reaches, for the refusal below (it loads no instrumentation-express).
+const BREAKDOWN_APP = 'manual';
+const BREAKDOWN_ROWS = [
+  { name: 'manual: SDK on, sampling off', stage: undefined, exports: false, to: 'baseline' },
+  { name: 'manual: spans recorded, not queued', stage: 'no-processor', exports: false, to: 'SDK on, sampling off' },
+  { name: 'manual: queued, exporter drops', stage: 'drop', exports: false, to: 'spans recorded, not queued' },
+  { name: 'manual: + serialized to protobuf', stage: 'serialize', exports: false, to: 'queued, exporter drops' },
+  { name: 'manual: + sent over gRPC (as shipped)', stage: undefined, exports: true, to: '+ serialized to protobuf' },
+  { name: 'manual: sent over http/protobuf', stage: undefined, exports: true, to: '+ sent over gRPC (as shipped)' },
+];
+const STAGE_NEVER_REACHED = 'no-express';
+// The main table's variants, in the order it prints them.
+const MAIN_VARIANTS = ['baseline', 'manual', 'manual, traces only', 'automatic', 'automatic, traces only', 'programmatic', 'programmatic, traces only'];
+
 it('npm run bench -- --breakdown runs each row with its stage in effect, and each row says what it adds to', () => {
-  // The manual app's rows: the stage app-preload.cjs switches off, whether spans still reach the
-  // receiver, and the row it adds to.
-  const rows = [
-    { name: 'manual: SDK on, sampling off', stage: undefined, exports: false, to: 'baseline' },
-    { name: 'manual: spans recorded, not queued', stage: 'no-processor', exports: false, to: 'SDK on, sampling off' },
-    { name: 'manual: queued, exporter drops', stage: 'drop', exports: false, to: 'spans recorded, not queued' },
-    { name: 'manual: + serialized to protobuf', stage: 'serialize', exports: false, to: 'queued, exporter drops' },
-    { name: 'manual: + sent over gRPC (as shipped)', stage: undefined, exports: true, to: '+ serialized to protobuf' },
-    { name: 'manual: sent over http/protobuf', stage: undefined, exports: true, to: '+ sent over gRPC (as shipped)' },
-  ];
-  const run = runBench(['--breakdown', '--only', 'manual', '--duration', '0.5', '--warmup', '0.5', '--rounds', '1', '--rate', '300']);
+  const rows = BREAKDOWN_ROWS;
+  const run = runBench(['--breakdown', '--only', BREAKDOWN_APP, '--duration', '0.5', '--warmup', '0.5', '--rounds', '1', '--rate', '300']);
   expect(run.status, run.stderr).toBe(0);
 
   const { runs, medians, floor } = run.figures();
@@ -87,15 +94,14 @@ it('npm run bench -- --breakdown runs each row with its stage in effect, and eac
 }, 120_000);
 
 it('npm run bench refuses a run whose BENCH_STAGE patch the app never called', () => {
-  // The manual app loads no instrumentation-express, so the no-express patch is never reached.
-  const run = runBench(['--only', 'manual', '--env', 'BENCH_STAGE=no-express', '--duration', '0.5', '--warmup', '0.5', '--rounds', '1', '--rate', '300']);
+  const run = runBench(['--only', BREAKDOWN_APP, '--env', `BENCH_STAGE=${STAGE_NEVER_REACHED}`, '--duration', '0.5', '--warmup', '0.5', '--rounds', '1', '--rate', '300']);
   expect(run.status).toBe(1);
-  expect(run.stderr).toMatch(/^bench: manual \(\d+ requests answered\): BENCH_STAGE=no-express did not take effect: the app never called its patch/m);
+  expect(run.stderr).toMatch(new RegExp(`^bench: ${BREAKDOWN_APP} \\(\\d+ requests answered\\): BENCH_STAGE=${STAGE_NEVER_REACHED} did not take effect: the app never called its patch`, 'm'));
 }, 60_000);
 
 it('npm run bench refuses an --only that names no app, in one line, before starting anything', () => {
-  const run = spawnSync(process.execPath, [BENCH, '--only', 'manual,nginx'], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [BENCH, '--only', `${BREAKDOWN_APP},nginx`], { encoding: 'utf8', timeout: 20_000 });
   expect(run.status).toBe(2);
-  expect(run.stderr).toBe('bench: --only "manual,nginx": "nginx" is not one of manual, automatic, programmatic\n');
+  expect(run.stderr).toBe(`bench: --only "${BREAKDOWN_APP},nginx": "nginx" is not one of manual, automatic, programmatic\n`);
   expect(run.stdout).toBe('');
 });

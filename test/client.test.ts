@@ -1,5 +1,6 @@
 // `npm run client` (scripts/client.ts) when things go wrong: what it says, how it exits, and
 // that its spans still reach the collector. The happy path is in test/equivalence.test.ts.
+import { APP_NAMES } from '@repo/app-catalogue';
 import { startReceiver, type Receiver } from '@repo/otlp-receiver';
 import http from 'node:http';
 import net from 'node:net';
@@ -24,21 +25,24 @@ async function withServer(server: net.Server, use: (port: number) => Promise<voi
 
 const clientSpans = (param: string) => receiver.spans().filter((s) => s.name === 'client-server' && String(s.attributes['url.full']).endsWith(`param=${param}`));
 
+// The app each failure case names with --app: any will do, the server behind --port is the test's.
+const [REFUSING_APP, DROPPING_APP] = APP_NAMES.slice(1);
+
 describe('npm run client', () => {
   it('an app that answers 503: prints the answer and one error line, exits 1, and exports its CLIENT span with error.type "503"', async () => {
     await withServer(http.createServer((_req, res) => res.writeHead(503).end('busy')), async (port) => {
-      const run = await runClient(['refused', '--app', 'automatic', '--port', String(port)], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint });
+      const run = await runClient(['refused', '--app', REFUSING_APP, '--port', String(port)], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint });
       expect(run.code).toBe(1);
-      expect(run.output).toMatch(new RegExp(`^client: GET http://localhost:${port}/server_request\\?param=refused -> 503 busy · trace [0-9a-f]{32}\\nclient: automatic answered 503\\n$`));
+      expect(run.output).toMatch(new RegExp(`^client: GET http://localhost:${port}/server_request\\?param=refused -> 503 busy · trace [0-9a-f]{32}\\nclient: ${REFUSING_APP} answered 503\\n$`));
     });
     expect(clientSpans('refused')).toMatchObject([{ kind: 'CLIENT', status: { code: 'ERROR' }, attributes: expect.objectContaining({ 'error.type': '503', 'http.response.status_code': 503 }) }]);
   });
 
   it('an app that drops the connection: says it did not answer, exits 1, and exports the span with the exception', async () => {
     await withServer(net.createServer((socket) => socket.destroy()), async (port) => {
-      const run = await runClient(['dropped', '--app', 'manual', '--port', String(port)], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint });
+      const run = await runClient(['dropped', '--app', DROPPING_APP, '--port', String(port)], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint });
       expect(run.code).toBe(1);
-      expect(run.output).toContain(`client: manual at http://localhost:${port} did not answer (`);
+      expect(run.output).toContain(`client: ${DROPPING_APP} at http://localhost:${port} did not answer (`);
     });
     const [span] = clientSpans('dropped');
     expect(span).toMatchObject({ status: { code: 'ERROR' } });

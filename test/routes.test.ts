@@ -31,23 +31,25 @@ function routeTable(app: ExpressApp, leaveOut: Set<unknown> = new Set()): string
 }
 
 const createApp = (app: AppName): ExpressApp => load(app, 'app.js').createApp();
-// The manual app's own middlewares, which make its SERVER span: the approach, not the routes.
-const manualTelemetry = () => new Set(Object.values(load('manual', 'server-span.js')));
+// The apps whose createApp() adds middlewares of their own telemetry (the approach, not the
+// routes), and the module that exports them.
+const TELEMETRY_MIDDLEWARES: Partial<Record<AppName, string>> = { manual: 'server-span.js' };
+const telemetryMiddlewares = () => new Set(Object.entries(TELEMETRY_MIDDLEWARES).flatMap(([app, file]) => Object.values(load(app as AppName, file))));
 
 describe('the routes in createApp()', () => {
   it.each(APP_NAMES)('are the same in the %s app as in the others, but for the manual app\'s telemetry middlewares', (app) => {
-    expect(routeTable(createApp(app), manualTelemetry())).toEqual(routeTable(createApp(APP_NAMES[0]), manualTelemetry()));
+    expect(routeTable(createApp(app), telemetryMiddlewares())).toEqual(routeTable(createApp(APP_NAMES[0]), telemetryMiddlewares()));
   });
 
   it('hold every route of the original and this project: /server_request, /health, /error, /api/items/:id, a 404 and an error handler', () => {
-    const table = routeTable(createApp(APP_NAMES[0]), manualTelemetry());
+    const table = routeTable(createApp(APP_NAMES[0]), telemetryMiddlewares());
     expect(table.map((line) => line.split(':')[0])).toEqual(['get /server_request', 'get /health', 'get /error', 'router', '  get /items/', 'use', 'use']);
   });
 
   it('would be caught drifting: a route added to one copy shows', () => {
     const drifted = createApp(APP_NAMES[1]) as ExpressApp & { get(path: string, handler: () => void): void };
     drifted.get('/extra', () => {});
-    expect(routeTable(drifted, manualTelemetry())).not.toEqual(routeTable(createApp(APP_NAMES[0]), manualTelemetry()));
+    expect(routeTable(drifted, telemetryMiddlewares())).not.toEqual(routeTable(createApp(APP_NAMES[0]), telemetryMiddlewares()));
   });
 });
 

@@ -21,6 +21,15 @@ const HOSTILE_VALUE = '<b>bold</b><script>window.__injected = true</script>';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(repoRoot, 'shared/lab/trace-ui/screenshots') : mkdtempSync(path.join(tmpdir(), 'trace-ui-'));
 
+// The apps whose traces the view tests open, and what each shows, stated once: the manual app's
+// trace has no express span (3 spans through the client), the others' one more (4); the
+// automatic app's GET /error carries the exception on its express span.
+const WITHOUT_EXPRESS_SPANS = 'manual' satisfies AppName;
+const WITH_EXPRESS_SPANS = 'automatic' satisfies AppName;
+const ALSO_WITH_EXPRESS_SPANS = 'programmatic' satisfies AppName;
+const CLIENT_TRACE_SPANS = { [WITHOUT_EXPRESS_SPANS]: '3', [WITH_EXPRESS_SPANS]: '4' };
+const service = (app: AppName) => APPS[app].serviceName;
+
 let demo: ToolProcess;
 // Read from the demo's own lines: it runs on free ports, so that a demo of yours can run meanwhile.
 let UI: string;
@@ -105,20 +114,20 @@ describe('the list of recent traces', () => {
     const times = await rows().locator('td:first-child').allTextContents();
     expect(times).toEqual([...times].sort().reverse());
     // client, client-server, SERVER; and the express span in the automatic app.
-    expect(await rowOf(APPS.manual.serviceName, 'client').locator('td').nth(3).textContent()).toBe('3');
-    expect(await rowOf(APPS.automatic.serviceName, 'client').locator('td').nth(3).textContent()).toBe('4');
-    await rowOf(APPS.programmatic.serviceName, 'GET /error').locator('.mark').waitFor();
-    expect(await rowOf(APPS.programmatic.serviceName, 'client').locator('.mark').count()).toBe(0);
+    expect(await rowOf(service(WITHOUT_EXPRESS_SPANS), 'client').locator('td').nth(3).textContent()).toBe(CLIENT_TRACE_SPANS[WITHOUT_EXPRESS_SPANS]);
+    expect(await rowOf(service(WITH_EXPRESS_SPANS), 'client').locator('td').nth(3).textContent()).toBe(CLIENT_TRACE_SPANS[WITH_EXPRESS_SPANS]);
+    await rowOf(service(ALSO_WITH_EXPRESS_SPANS), 'GET /error').locator('.mark').waitFor();
+    expect(await rowOf(service(ALSO_WITH_EXPRESS_SPANS), 'client').locator('.mark').count()).toBe(0);
     await screenshot('list');
   });
 
   it('filters by service', async () => {
     await page.goto(UI);
-    await rowOf(APPS.automatic.serviceName, 'client').waitFor();
-    await page.selectOption('#service', APPS.automatic.serviceName);
-    await page.waitForURL(`${UI}/?service=${APPS.automatic.serviceName}`);
+    await rowOf(service(WITH_EXPRESS_SPANS), 'client').waitFor();
+    await page.selectOption('#service', service(WITH_EXPRESS_SPANS));
+    await page.waitForURL(`${UI}/?service=${service(WITH_EXPRESS_SPANS)}`);
     await expect.poll(async () => new Set(await rows().locator('td:nth-child(2)').allTextContents()))
-      .toEqual(new Set([APPS.automatic.serviceName, `client → ${APPS.automatic.serviceName}`]));
+      .toEqual(new Set([service(WITH_EXPRESS_SPANS), `client → ${service(WITH_EXPRESS_SPANS)}`]));
   });
 });
 
@@ -126,29 +135,29 @@ describe('a trace', () => {
   it("shows the client's spans and the SERVER span under them, each with its service, and the SERVER span's attributes and resource when clicked", async () => {
     await page.goto(UI);
     // The demo's own request to the manual app, ?param=manual.
-    await rowOf(`client → ${APPS.manual.serviceName}`, 'client').locator('a', { hasText: 'client' }).click();
+    await rowOf(`client → ${service(WITHOUT_EXPRESS_SPANS)}`, 'client').locator('a', { hasText: 'client' }).click();
     await page.waitForURL(/\/trace\/[0-9a-f]{32}$/);
     const spans = page.locator('.waterfall .span-row[data-span-id]');
     await spans.nth(2).waitFor();
     expect(await spans.locator('.label').allTextContents()).toEqual([
-      'INTERNALclientclient', 'CLIENTclient-serverclient', `SERVERGET /server_request${APPS.manual.serviceName}`,
+      'INTERNALclientclient', 'CLIENTclient-serverclient', `SERVERGET /server_request${service(WITHOUT_EXPRESS_SPANS)}`,
     ]);
     await spans.nth(2).click();
     const details = page.locator('.details');
-    for (const text of ['SERVER', 'http.route', '/server_request', 'url.query', 'param=manual', 'http.response.status_code', '200', APPS.manual.serviceName]) {
+    for (const text of ['SERVER', 'http.route', '/server_request', 'url.query', `param=${WITHOUT_EXPRESS_SPANS}`, 'http.response.status_code', '200', service(WITHOUT_EXPRESS_SPANS)]) {
       await details.getByText(text, { exact: true }).first().waitFor();
     }
     // The app's pino record for the request, under the span it was made in (the SERVER span, in the manual app).
     const log = page.locator('.waterfall .log-row', { hasText: 'server_request' });
     await log.waitFor();
-    expect(await log.textContent()).toBe('INFOserver_request param=manual');
+    expect(await log.textContent()).toBe(`INFOserver_request param=${WITHOUT_EXPRESS_SPANS}`);
     await details.getByText('Log records (1)', { exact: true }).waitFor();
     await screenshot('client-trace');
   });
 
   it("nests the express span under the SERVER span, and shows the exception event on it (automatic's GET /error)", async () => {
-    await page.goto(`${UI}/?service=${APPS.automatic.serviceName}`);
-    await rowOf(APPS.automatic.serviceName, 'GET /error').locator('a', { hasText: 'GET /error' }).click();
+    await page.goto(`${UI}/?service=${service(WITH_EXPRESS_SPANS)}`);
+    await rowOf(service(WITH_EXPRESS_SPANS), 'GET /error').locator('a', { hasText: 'GET /error' }).click();
     const spans = page.locator('.waterfall .span-row[data-span-id]');
     await spans.nth(1).waitFor();
     const [server, handler] = [await spans.nth(0).locator('.bar').boundingBox(), await spans.nth(1).locator('.bar').boundingBox()];
@@ -211,8 +220,8 @@ describe('the compare page', () => {
     // Two "apps" that differ where the real ones never do.
     const { ui, send } = await ownTraceUi();
     const unusual = { 'http.request.method': 'GET', 'url.path': '/unusual' };
-    await send(APPS.manual.serviceName, 'GET /unusual', { ...unusual, 'http.route': '/unusual' });
-    await send(APPS.automatic.serviceName, 'GET /unusual', { ...unusual, 'http.route': '/other' });
+    await send(service(WITHOUT_EXPRESS_SPANS), 'GET /unusual', { ...unusual, 'http.route': '/unusual' });
+    await send(service(WITH_EXPRESS_SPANS), 'GET /unusual', { ...unusual, 'http.route': '/other' });
     await page.goto(`${ui}/compare?request=${encodeURIComponent('GET /unusual')}`);
     const row = page.locator('table.differences tr.unexplained');
     await row.waitFor();
@@ -241,12 +250,12 @@ describe('untrusted input', () => {
 describe('live update', () => {
   it('updates by itself: a new request shows up without a reload', async () => {
     await page.goto(UI);
-    await rowOf(APPS.manual.serviceName, 'client').waitFor();
+    await rowOf(service(WITHOUT_EXPRESS_SPANS), 'client').waitFor();
     const before = await rows().count();
     // A mark on the document: a reload would lose it.
     await page.evaluate(() => ((globalThis as { sameDocument?: boolean }).sameDocument = true));
     // A request that no other test compares (a 404), so that this test can run in any order.
-    await fetch(`${APP_URLS.manual}/nothing-here?param=live`);
+    await fetch(`${APP_URLS[WITHOUT_EXPRESS_SPANS]}/nothing-here?param=live`);
     await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(before + 1);
     expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await expect.poll(() => page.locator('#live').textContent()).toBe('live');
