@@ -15,11 +15,7 @@ checkAppSettings('compare', process.env);
 const target = args.positionals[0] ?? '/server_request?param=compare';
 if (!target.startsWith('/')) orExit('compare', 2, () => { throw new Error(`"${target}" is not a request target: it starts with /, e.g. /server_request?param=x`); });
 const format = args.values.esm ? 'esm' : 'cjs';
-const express = orExit('compare', 2, () => {
-  const major = expressMajor(args.values.express);
-  if (major === 4 && format === 'esm') throw new Error('--express 4 runs the CommonJS builds, not --esm');
-  return major;
-});
+const express = orExit('compare', 2, () => expressMajor(args.values.express, format));
 const COLUMN = 32;
 
 const receiver = await startReceiver({ grpcPort: 0, httpPort: null });

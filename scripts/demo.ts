@@ -124,8 +124,7 @@ function readOptions() {
       express: { type: 'string', default: '5' },
     },
   });
-  const express = expressMajor(values.express);
-  if (express === 4 && values.esm) throw new Error('--express 4 runs the CommonJS builds, not --esm');
+  const express = expressMajor(values.express, values.esm ? 'esm' : 'cjs');
   if (values.protocol !== undefined && values.collector === undefined) throw new Error('--protocol goes with --collector');
   const protocol = values.protocol ?? 'grpc';
   if (!(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) throw new Error(`--protocol "${protocol}" is not one of ${OTLP_PROTOCOLS.join(', ')}`);

@@ -5,7 +5,7 @@ import { APP_NAMES, type AppName, APPS, appsTracing, MODULE_FORMATS, type Module
 import { withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import type { Attributes, HistogramPoint, ReceivedLogRecord, ReceivedMetricPoint, ReceivedSpan } from '@repo/trace-model';
-import { serviceOf } from '@repo/trace-model';
+import { histogramTotals, serviceOf } from '@repo/trace-model';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APPROACHES } from './equivalence-scenarios.ts';
 
@@ -75,16 +75,8 @@ async function captureBuild(format: ModuleFormat): Promise<Capture> {
 }
 
 const own = <T extends { resource: Attributes }>(items: T[], app: AppName) => items.filter((item) => serviceOf(item) === APPS[app].serviceName);
-/** The app's http.server.request.duration series, each as its last (cumulative) point. */
-function histogram(points: ReceivedMetricPoint[], app: AppName): HistogramPoint[] {
-  const last = new Map<string, HistogramPoint>();
-  for (const point of own(points, app)) {
-    if (point.name !== 'http.server.request.duration' || point.kind !== 'HISTOGRAM') continue;
-    const key = JSON.stringify(Object.entries(point.attributes).sort());
-    if (!last.has(key) || last.get(key)!.timeUnixNano < point.timeUnixNano) last.set(key, point);
-  }
-  return [...last.values()];
-}
+/** The app's http.server.request.duration series, each as its total so far. */
+const histogram = (points: ReceivedMetricPoint[], app: AppName): HistogramPoint[] => histogramTotals(own(points, app), 'http.server.request.duration');
 const sorted = (attributes: Attributes) => Object.fromEntries(Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b)));
 
 /** Throws unless the app's histogram is the semantic conventions' one, with the series and counts of SERIES. */

@@ -56,14 +56,39 @@ function amount(value: number, unit: string): string {
   return `${Number(value.toPrecision(6))}${unit ? ` ${unit}` : ''}`;
 }
 
+/** The series a histogram point belongs to: one metric of one sender (resource, scope), one attribute set. */
+const seriesKey = (point: HistogramPoint) => JSON.stringify([point.resource, point.scope, point.name, point.unit, Object.entries(point.attributes).sort()]);
+
 /**
- * The histogram series of the metrics received, each as its latest point, for a terminal that
- * prints one line per series and again only when its count changed. A series is one metric of one
- * sender (resource and scope) with one set of attributes. Cumulative points replace the one
- * before; delta points are added up, so that both read as totals since the series began.
+ * Takes a histogram point into the totals of its series: a cumulative point replaces the one
+ * before, a delta point is added to it, so that both read as totals since the series began.
+ * Returns the series' key; the map keeps its series from least to most recently seen.
+ */
+export function takeHistogramPoint(totals: Map<string, HistogramPoint>, point: HistogramPoint): string {
+  const key = seriesKey(point);
+  const known = totals.get(key);
+  totals.delete(key);
+  totals.set(key, known && point.temporality === 'DELTA' ? addDelta(known, point) : point);
+  return key;
+}
+
+/** Each histogram series among `points` (of the metric `name`, when given) as its total so far. */
+export function histogramTotals(points: ReceivedMetricPoint[], name?: string): HistogramPoint[] {
+  const totals = new Map<string, HistogramPoint>();
+  for (const point of points) if (isHistogramOf(point, name)) takeHistogramPoint(totals, point);
+  return [...totals.values()];
+}
+
+const isHistogramOf = (point: ReceivedMetricPoint, name?: string): point is HistogramPoint =>
+  point.kind === 'HISTOGRAM' && !point.noRecordedValue && (!name || point.name === name);
+
+/**
+ * The histogram series of the metrics received, for a terminal that prints one line per series
+ * and again only when its count changed.
  */
 export class HistogramLines {
-  private readonly series = new Map<string, { point: HistogramPoint; printedCount?: bigint }>();
+  private readonly totals = new Map<string, HistogramPoint>();
+  private readonly printed = new Map<string, bigint>();
 
   /** Keeps only the metric of this name, when given. */
   constructor(private readonly metricName?: string) {}
@@ -72,20 +97,20 @@ export class HistogramLines {
   update(points: ReceivedMetricPoint[]): string[] {
     const touched = new Set<string>();
     for (const point of points) {
-      if (point.kind !== 'HISTOGRAM' || point.noRecordedValue || (this.metricName && point.name !== this.metricName)) continue;
-      const key = JSON.stringify([point.resource, point.scope, point.name, point.unit, Object.entries(point.attributes).sort()]);
-      const known = this.series.get(key);
-      this.series.delete(key); // re-inserted last: the map's order is from least to most recently seen
-      this.series.set(key, { point: known && point.temporality === 'DELTA' ? addDelta(known.point, point) : point, printedCount: known?.printedCount });
-      if (this.series.size > MAX_SERIES) this.series.delete(this.series.keys().next().value!);
-      touched.add(key);
+      if (!isHistogramOf(point, this.metricName)) continue;
+      touched.add(takeHistogramPoint(this.totals, point));
+      if (this.totals.size > MAX_SERIES) {
+        const oldest = this.totals.keys().next().value!;
+        this.totals.delete(oldest);
+        this.printed.delete(oldest);
+      }
     }
     const lines: string[] = [];
     for (const key of touched) {
-      const entry = this.series.get(key);
-      if (!entry || entry.point.count === entry.printedCount) continue;
-      entry.printedCount = entry.point.count;
-      lines.push(formatHistogramPoint(entry.point));
+      const total = this.totals.get(key);
+      if (!total || total.count === this.printed.get(key)) continue;
+      this.printed.set(key, total.count);
+      lines.push(formatHistogramPoint(total));
     }
     return lines;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateQuantile, formatHistogramPoint, HistogramLines, type HistogramPoint } from '../src/index.ts';
+import { estimateQuantile, formatHistogramPoint, HistogramLines, histogramTotals, type HistogramPoint } from '../src/index.ts';
 
 /** A request-duration histogram in seconds: 4 values, two in (0.001, 0.002], two in (0.002, 0.003]. */
 function histogram(fields: Partial<HistogramPoint> = {}): HistogramPoint {
@@ -45,6 +45,15 @@ describe('formatHistogramPoint', () => {
   it('shows other units as they are', () => {
     expect(formatHistogramPoint(histogram({ name: 'size', unit: 'By', attributes: {}, sum: 1500, explicitBounds: [100, 1000, 10_000] })))
       .toBe('metric size · svc · count 4 · sum 1500 By · p50 ≈ 1000 By · p99 ≈ 9820 By');
+  });
+});
+
+describe('histogramTotals', () => {
+  it('gives each series its total: the latest cumulative point, or the delta points added up; one series per attribute set', () => {
+    const cumulative = (count: bigint, route: string) => histogram({ temporality: 'CUMULATIVE', count, bucketCounts: [count, 0n], explicitBounds: [1], attributes: { 'http.route': route } });
+    const delta = (count: bigint) => histogram({ temporality: 'DELTA', count, bucketCounts: [count, 0n], explicitBounds: [1], attributes: { 'http.route': '/d' } });
+    const totals = histogramTotals([cumulative(1n, '/c'), delta(2n), cumulative(3n, '/c'), delta(4n)]);
+    expect(totals.map((point) => [point.attributes['http.route'], point.count])).toEqual([['/c', 3n], ['/d', 6n]]);
   });
 });
 

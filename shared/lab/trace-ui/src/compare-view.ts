@@ -1,6 +1,6 @@
 // The compare page's JSON: the three apps' newest traces of one request, normalized and compared.
 import { APP_NAMES, type AppName, APPS, explainDifference, explainUntraced, UNEXPLAINED } from '@repo/app-catalogue';
-import type { Attributes, HistogramPoint, ReceivedMetricPoint, ReceivedSpan } from '@repo/trace-model';
+import { histogramTotals, type Attributes, type ReceivedMetricPoint, type ReceivedSpan } from '@repo/trace-model';
 import { compareTraces, normalizeTrace, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
 import { summarize, type TraceSummary } from './views';
 
@@ -36,15 +36,10 @@ export interface MetricSeries {
   explicitBounds: number[];
 }
 
-/** The request metric of each app, as its latest cumulative point per series. */
+/** The request metric of each app: each series as its total so far. */
 export function requestMetric(points: ReceivedMetricPoint[]): Record<AppName, MetricSeries[]> {
-  const latest = new Map<string, HistogramPoint>();
-  for (const point of points) {
-    if (point.kind !== 'HISTOGRAM' || point.name !== 'http.server.request.duration') continue;
-    const key = JSON.stringify([point.resource['service.name'], Object.entries(point.attributes).sort()]);
-    if ((latest.get(key)?.timeUnixNano ?? -1n) < point.timeUnixNano) latest.set(key, point);
-  }
-  return Object.fromEntries(APP_NAMES.map((app) => [app, [...latest.values()]
+  const totals = histogramTotals(points, 'http.server.request.duration');
+  return Object.fromEntries(APP_NAMES.map((app) => [app, totals
     .filter((point) => point.resource['service.name'] === APPS[app].serviceName)
     .map((point) => ({ attributes: point.attributes, count: Number(point.count), sum: point.sum ?? 0, bucketCounts: point.bucketCounts.map(Number), explicitBounds: point.explicitBounds }))
     .sort((a, b) => JSON.stringify(a.attributes).localeCompare(JSON.stringify(b.attributes)))])) as Record<AppName, MetricSeries[]>;
