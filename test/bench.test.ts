@@ -5,6 +5,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
+import { medianRun } from '../scripts/bench/bench-tables.ts';
+import type { Run } from '../scripts/bench/measure-variant.ts';
 
 const BENCH = path.join(import.meta.dirname, '..', 'scripts', 'bench', 'bench.ts');
 const CONNECTIONS = 5;
@@ -104,4 +106,14 @@ it('npm run bench refuses an --only that names no app, in one line, before start
   expect(run.status).toBe(2);
   expect(run.stderr).toBe(`bench: --only "${BREAKDOWN_APP},nginx": "nginx" is not one of manual, automatic, programmatic\n`);
   expect(run.stdout).toBe('');
+});
+
+it("medianRun takes each figure's median over the rounds, and the headline figures' spread: (max - min) / median", () => {
+  const round = (cpuPerRequestUs: number, p99AtRateMs: number, requestsPerSecond: number): Run => ({
+    cpuPerRequestUs, eventLoopUtilization: 0.5, p99AtRateMs, requestsPerSecond, p50Ms: 1, p99Ms: 2, peakRssMb: 100, startupMs: 300, responses: 10, spans: 10,
+  });
+  const median = medianRun([round(90, 10, 1000), round(100, 20, 1100), round(110, 12, 900)]);
+  expect(median).toMatchObject({ cpuPerRequestUs: 100, p99AtRateMs: 12, requestsPerSecond: 1000, responses: 30, spans: 30 });
+  expect(median.spread).toEqual({ cpuPerRequestUs: 0.2, p99AtRateMs: 10 / 12, requestsPerSecond: 0.2 });
+  expect(medianRun([round(90, 10, 1000)]).spread).toEqual({});
 });

@@ -3,16 +3,29 @@
 import type { Run } from './measure-variant.ts';
 import type { Variant } from './variants.ts';
 
-/** A variant's figures over its rounds. */
-export type MedianRun = Omit<Run, 'stage'>;
+/** A variant's figures over its rounds, and how far apart the rounds were. */
+export type MedianRun = Omit<Run, 'stage'> & { spread: Spread };
 
-/** The median of each figure over the rounds; responses and spans are summed. */
+/** The spread of the headline figures over the rounds, (max - min) / median; none with one round. */
+export type Spread = Partial<Record<'cpuPerRequestUs' | 'p99AtRateMs' | 'requestsPerSecond', number>>;
+
+type Figure = Exclude<keyof Run, 'responses' | 'spans' | 'stage'>;
+
+/** The median of each figure over the rounds, and the spread of the headline ones; responses and spans are summed. */
 export function medianRun(list: Run[]): MedianRun {
-  const median = (key: Exclude<keyof MedianRun, 'responses' | 'spans'>) => {
+  const median = (key: Figure) => {
     const sorted = list.map((run) => run[key]).sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)];
   };
+  const spread = (key: Figure) => {
+    const values = list.map((run) => run[key]);
+    return list.length > 1 && median(key) ? (Math.max(...values) - Math.min(...values)) / median(key) : undefined;
+  };
   return {
+    spread: Object.fromEntries((['cpuPerRequestUs', 'p99AtRateMs', 'requestsPerSecond'] as const).flatMap((key) => {
+      const value = spread(key);
+      return value === undefined ? [] : [[key, value]];
+    })),
     cpuPerRequestUs: median('cpuPerRequestUs'),
     eventLoopUtilization: median('eventLoopUtilization'),
     p99AtRateMs: median('p99AtRateMs'),
@@ -48,12 +61,15 @@ export function printVariantsTable(variants: Variant[], medians: Map<Variant, Me
           m.eventLoopUtilization.toFixed(2), m.p99AtRateMs, spansCell(variant, m)];
       }));
   } else {
-    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'ELU', `p99 ms @ ${rate}/s`, 'req/s flat out', 'x base', 'peak RSS MB', 'start-up ms', 'spans/answered'],
+    // How far apart the rounds were, for the CPU time, p99 and requests/s: what a ratio can be trusted to.
+    const spread = ({ spread: s }: MedianRun) => (s.cpuPerRequestUs === undefined ? '-'
+      : [s.cpuPerRequestUs, s.p99AtRateMs, s.requestsPerSecond].map((value) => `${Math.round(100 * (value ?? 0))}%`).join(' / '));
+    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'ELU', `p99 ms @ ${rate}/s`, 'req/s flat out', 'x base', 'peak RSS MB', 'start-up ms', 'spans/answered', 'spread: CPU / p99 / req/s'],
       variants.map((variant) => {
         const [m, base] = [medianOf(variant), baseOf(variant)];
         return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, base.cpuPerRequestUs), m.eventLoopUtilization.toFixed(2),
           m.p99AtRateMs, Math.round(m.requestsPerSecond), ratio(m.requestsPerSecond, base.requestsPerSecond), m.peakRssMb.toFixed(0),
-          `${Math.round(m.startupMs)} (${ratio(m.startupMs, base.startupMs)})`, spansCell(variant, m)];
+          `${Math.round(m.startupMs)} (${ratio(m.startupMs, base.startupMs)})`, spansCell(variant, m), spread(m)];
       }));
   }
 }
