@@ -2,10 +2,14 @@
 // runs, that each figure is there and plausible, and that it counts right, is.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { medianRun } from '../scripts/bench/bench-tables.ts';
+import { summarizeProfile, type CpuProfile } from '../scripts/bench/cpu-profile.ts';
+import { pacedLoad } from '../scripts/bench/paced-load.ts';
 import type { Run } from '../scripts/bench/measure-variant.ts';
 
 const BENCH = path.join(import.meta.dirname, '..', 'scripts', 'bench', 'bench.ts');
@@ -36,22 +40,41 @@ function expectSpanPerRequest(name: string, { spans, responses }: { spans: numbe
   expect(spans, `${name}: SERVER spans received`).toBeLessThanOrEqual(responses + loadRuns * CONNECTIONS);
 }
 
-it('npm run bench runs the baseline and each app as shipped and with traces only, prints both tables with CPU time per request, and every traced request has its span', () => {
-  const run = runBench(['--duration', '2', '--warmup', '1', '--rounds', '1', '--rate', '500']);
+it('npm run bench runs the baseline and each app, derives the latency load from the slowest app flat out, prints the tables, each CPU profile and the receiver, and every traced request has its span', () => {
+  const profiles = mkdtempSync(path.join(tmpdir(), 'bench-profiles-'));
+  const run = runBench(['--duration', '2', '--warmup', '1', '--rounds', '1', '--rate', '500', '--cpu-prof', profiles]);
   expect(run.status, run.stderr).toBe(0);
-  expect(run.stdout).toMatch(/\| variant +\| CPU µs\/request @ 500\/s \| x base \|/);
+  expect(run.stdout).toMatch(/^bench: slowest \w+, \d+ req\/s: p99 measured at \d+ req\/s$/m);
+  expect(run.stdout).toMatch(/\| variant +\| CPU µs\/request @ 500\/s \| x base \| +ELU \| p99 ms @ \d+\/s \|/);
+  expect(run.stdout).toMatch(/\| variant +\| µs\/request @ 500\/s: main thread user \|/);
   expect(run.stdout).toMatch(/\| spans\/s \|/);
 
-  const { medians, receiver } = run.figures();
+  const { args, runs, medians, receiver } = run.figures();
   expect(Object.keys(medians)).toEqual(MAIN_VARIANTS);
+  expect(args.latencyRate).toBeGreaterThan(0);
   for (const [name, median] of Object.entries<Record<string, number>>(medians)) {
-    expectPlausible(name, median, ['cpuPerRequestUs', 'eventLoopUtilization', 'requestsPerSecond', 'peakRssMb', 'startupMs', 'responses']);
-    // Warm-up, fixed rate, flat out.
+    expectPlausible(name, median, ['cpuPerRequestUs', 'eventLoopUtilization', 'p99AtLatencyLoadMs', 'eluAtLatencyLoad', 'requestsPerSecond', 'peakRssMb', 'startupMs', 'responses']);
+    const perRequest = median.perRequest as unknown as Record<string, number>;
+    expect(perRequest.mainUser + perRequest.mainSystem + perRequest.v8Workers + perRequest.otherThreads, `${name}: CPU split`).toBeGreaterThan(0);
+    // Warm-up, fixed rate, latency load (each of its requests waited for), flat out.
     if (name !== 'baseline') expectSpanPerRequest(name, median as { spans: number; responses: number }, 3);
+    // Its profile of the latency run, summed up under its name.
+    expect(() => JSON.parse(readFileSync(runs[name][0].profile, 'utf8')).samples.length).not.toThrow();
+    expect(run.stdout).toMatch(new RegExp(`^${name}: busy \\d+ ms; most self time:$`, 'm'));
   }
   expect(medians.baseline.spans).toBe(0);
   expect(receiver.spansPerSecond).toBeGreaterThan(0);
-}, 120_000);
+}, 180_000);
+
+it('npm run bench -- --instructions counts instructions per request under callgrind, for the baseline and each app', () => {
+  const run = spawnSync(process.execPath, [BENCH, '--instructions', '--only', BREAKDOWN_APP, '--requests', '20'], { encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  for (const name of ['baseline', BREAKDOWN_APP]) {
+    const cells = run.stdout.split('\n').find((line) => line.startsWith(`| ${name} `))?.split('|').map((cell) => cell.trim());
+    expect(cells?.[2], `${name}: instructions/request`).toMatch(/^\d+k$/);
+    expect(Number(cells![2].slice(0, -1)), `${name}: instructions/request`).toBeGreaterThan(0);
+  }
+}, 300_000);
 
 // The app the breakdown's short run measures (the one with the fewest rows), its rows: the stage
 // app-preload.cjs switches off, whether spans still reach the receiver, and the row each adds to;
@@ -67,7 +90,7 @@ const BREAKDOWN_ROWS = [
 ];
 const STAGE_NEVER_REACHED = 'no-express';
 // The main table's variants, in the order it prints them.
-const MAIN_VARIANTS = ['baseline', 'manual', 'manual, traces only', 'automatic', 'automatic, traces only', 'programmatic', 'programmatic, traces only'];
+const MAIN_VARIANTS = ['baseline', 'manual', 'automatic', 'programmatic'];
 
 it('npm run bench -- --breakdown runs each row with its stage in effect, and each row says what it adds to', () => {
   const rows = BREAKDOWN_ROWS;
@@ -96,7 +119,7 @@ it('npm run bench -- --breakdown runs each row with its stage in effect, and eac
 }, 120_000);
 
 it('npm run bench refuses a run whose BENCH_STAGE patch the app never called', () => {
-  const run = runBench(['--only', BREAKDOWN_APP, '--env', `BENCH_STAGE=${STAGE_NEVER_REACHED}`, '--duration', '0.5', '--warmup', '0.5', '--rounds', '1', '--rate', '300']);
+  const run = runBench(['--only', BREAKDOWN_APP, '--env', `BENCH_STAGE=${STAGE_NEVER_REACHED}`, '--duration', '0.5', '--warmup', '0.5', '--rounds', '1', '--rate', '300', '--latency-rate', '100']);
   expect(run.status).toBe(1);
   expect(run.stderr).toMatch(new RegExp(`^bench: ${BREAKDOWN_APP} \\(\\d+ requests answered\\): BENCH_STAGE=${STAGE_NEVER_REACHED} did not take effect: the app never called its patch`, 'm'));
 }, 60_000);
@@ -108,12 +131,59 @@ it('npm run bench refuses an --only that names no app, in one line, before start
   expect(run.stdout).toBe('');
 });
 
-it("medianRun takes each figure's median over the rounds, and the headline figures' spread: (max - min) / median", () => {
-  const round = (cpuPerRequestUs: number, p99AtRateMs: number, requestsPerSecond: number): Run => ({
-    cpuPerRequestUs, eventLoopUtilization: 0.5, p99AtRateMs, requestsPerSecond, p50Ms: 1, p99Ms: 2, peakRssMb: 100, startupMs: 300, responses: 10, spans: 10,
+it("medianRun takes each figure's median over the rounds (the CPU split's too), and the headline figures' spread: (max - min) / median", () => {
+  const round = (cpuPerRequestUs: number, p99AtLatencyLoadMs: number, requestsPerSecond: number, mainUser = 80): Run => ({
+    cpuPerRequestUs, eventLoopUtilization: 0.5, perRequest: { mainUser, mainSystem: 1, v8Workers: 1, otherThreads: 1, minorFaults: 1 }, gcPauses: 1, gcPauseUsPerRequest: 1,
+    p99AtRateMs: 50, p99AtLatencyLoadMs, eluAtLatencyLoad: 0.2, longestGcPauseMs: 3, longestLoopDelayMs: 5, requestsPerSecond, p50Ms: 1, p99Ms: 2, peakRssMb: 100, startupMs: 300, responses: 10, spans: 10,
   });
-  const median = medianRun([round(90, 10, 1000), round(100, 20, 1100), round(110, 12, 900)]);
-  expect(median).toMatchObject({ cpuPerRequestUs: 100, p99AtRateMs: 12, requestsPerSecond: 1000, responses: 30, spans: 30 });
-  expect(median.spread).toEqual({ cpuPerRequestUs: 0.2, p99AtRateMs: 10 / 12, requestsPerSecond: 0.2 });
+  const median = medianRun([round(90, 10, 1000, 70), round(100, 20, 1100, 90), round(110, 12, 900, 80)]);
+  expect(median).toMatchObject({ cpuPerRequestUs: 100, p99AtLatencyLoadMs: 12, requestsPerSecond: 1000, responses: 30, spans: 30 });
+  expect(median.perRequest.mainUser).toBe(80);
+  expect(median.spread).toEqual({ cpuPerRequestUs: 0.2, p99AtLatencyLoadMs: 10 / 12, requestsPerSecond: 0.2 });
   expect(medianRun([round(90, 10, 1000)]).spread).toEqual({});
+});
+
+it('the latency load charges a stall to every request it made wait, counted from when each was due', async () => {
+  // A server that answers at once, except for one 300 ms stall of its event loop.
+  let stalled = false;
+  const server = http.createServer((request, response) => {
+    if (!stalled && request.url === '/?n=stall') {
+      stalled = true;
+      const until = performance.now() + 300;
+      while (performance.now() < until);
+    }
+    response.end('ok');
+  });
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  const url = `http://localhost:${(server.address() as AddressInfo).port}/`;
+  try {
+    const calm = await pacedLoad(url, { rate: 200, seconds: 1, connections: 5 });
+    expect(calm).toMatchObject({ answered: 200, failed: 0 });
+    expect(calm.maxMs).toBeLessThan(250);
+    const withStall = await Promise.all([pacedLoad(url, { rate: 200, seconds: 1, connections: 5 }), fetch(`${url}?n=stall`)]).then(([load]) => load);
+    // 300 ms at 200/s: about 60 requests came due while it stalled, over 1% of 200.
+    expect(withStall.answered).toBe(200);
+    expect(withStall.p99Ms).toBeGreaterThan(150);
+    expect(withStall.maxMs).toBeGreaterThan(250);
+  } finally {
+    server.close();
+  }
+});
+
+it('a CPU profile summed up: the functions with the most self time, and the longest stretch without going idle', () => {
+  // Samples 1 ms apart: idle, 3 ms of work (2 in serialize, 1 in write), idle, 1 ms of write, idle.
+  const frame = (id: number, functionName: string, url = '') => ({ id, callFrame: { functionName, url, lineNumber: 9 } });
+  const profile: CpuProfile = {
+    nodes: [frame(1, '(root)'), frame(2, '(idle)'), frame(3, 'serialize', 'file:///x/node_modules/@opentelemetry/otlp-transformer/dist/a.cjs'), frame(4, 'write')],
+    samples: [2, 3, 3, 4, 2, 4, 2],
+    timeDeltas: [0, 1000, 1000, 1000, 1000, 1000, 1000],
+  };
+  const summary = summarizeProfile(profile, { frames: 2, stretches: 2 });
+  expect(summary.busyMs).toBe(4);
+  expect(summary.top).toEqual([
+    { frame: 'serialize (@opentelemetry/otlp-transformer/dist/a.cjs:10)', ms: 2, share: 0.5 },
+    { frame: 'write', ms: 2, share: 0.5 },
+  ]);
+  expect(summary.longest.map((stretch) => stretch.ms)).toEqual([3, 1]);
+  expect(summary.longest[0].top[0]).toEqual({ frame: 'serialize (@opentelemetry/otlp-transformer/dist/a.cjs:10)', ms: 2, share: 2 / 3 });
 });

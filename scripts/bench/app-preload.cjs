@@ -1,6 +1,10 @@
 // Preloaded into every app the benchmark starts (NODE_OPTIONS=--require, before the app's own
 // preload), baseline included, so that all variants carry the same small extra.
-// 1. On SIGUSR2 it prints the event loop's utilisation since the previous SIGUSR2, numbered.
+// 1. On SIGUSR2 it prints the event loop's utilisation since the previous SIGUSR2, numbered,
+//    the garbage collector's pauses of the main thread meanwhile (count, total and longest, in
+//    ms) and the longest the event loop was held (monitorEventLoopDelay, 10 ms resolution).
+//    With BENCH_CPU_PROFILE=file, it profiles the CPU from the 4th ask to the 5th (a run of its
+//    own, at the latency load) and writes the profile to that file.
 // 2. With BENCH_STAGE (`npm run bench -- --breakdown`) it switches off one stage of the span
 //    pipeline by replacing one SDK method, the same way in all three apps, so that their own
 //    code stays as users run it. CommonJS builds only: an ES module app loads the SDK's .mjs
@@ -10,15 +14,47 @@
 //    A method missing from the SDK fails the app's start at once.
 // NODE_OPTIONS reaches npm too, which starts the app: hence the pid in the exit line.
 const { writeSync } = require('node:fs');
-const { performance } = require('node:perf_hooks');
+const path = require('node:path');
+const { monitorEventLoopDelay, performance, PerformanceObserver } = require('node:perf_hooks');
 
 let last = performance.eventLoopUtilization();
 let asked = 0;
+let gc = { count: 0, ms: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gc.count += 1;
+    gc.ms += entry.duration;
+    gc.maxMs = Math.max(gc.maxMs, entry.duration);
+  }
+}).observe({ type: 'gc' });
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 process.on('SIGUSR2', () => {
   const now = performance.eventLoopUtilization();
-  process.stderr.write(`bench-probe ${++asked} elu=${performance.eventLoopUtilization(now, last).utilization}\n`);
+  process.stderr.write(`bench-probe ${++asked} elu=${performance.eventLoopUtilization(now, last).utilization} gc=${gc.count} gc_ms=${gc.ms.toFixed(1)} ` +
+    `gc_max_ms=${gc.maxMs.toFixed(1)} delay_max_ms=${(loopDelay.max / 1e6).toFixed(1)}\n`);
   last = now;
+  gc = { count: 0, ms: 0, maxMs: 0 };
+  loopDelay.reset();
+  if (process.env.BENCH_CPU_PROFILE && asked === 4) startProfile();
+  if (process.env.BENCH_CPU_PROFILE && asked === 5) stopProfile(process.env.BENCH_CPU_PROFILE);
 });
+
+let profiler;
+function startProfile() {
+  const { Session } = require('node:inspector');
+  profiler = new Session();
+  profiler.connect();
+  profiler.post('Profiler.enable');
+  profiler.post('Profiler.start');
+}
+function stopProfile(file) {
+  profiler.post('Profiler.stop', (error, result) => {
+    require('node:fs').writeFileSync(file, JSON.stringify(error ? { error: String(error) } : result.profile));
+    process.stderr.write(`bench-profile ${file}\n`);
+    profiler.disconnect();
+  });
+}
 
 const stage = process.env.BENCH_STAGE;
 let stageCalls = 0;
@@ -69,6 +105,42 @@ const STAGES = {
   // the app constructs the instrumentation.
   'no-express': () => {
     replaceFunction('@opentelemetry/instrumentation-express', 'ExpressInstrumentation.prototype.init', () => []);
+  },
+  // The fix proposed upstream, applied to the published instrumentation-express (0.72): a layer
+  // whose request has no recording span (not sampled) does only what the request's metric needs,
+  // the route bookkeeping, and calls the layer as it is; today it gives up only when there is no
+  // span at all, and instrumentation-http always puts one there. Counts the requests it skips.
+  'express-skip-unrecorded': () => {
+    const api = require('@opentelemetry/api');
+    const { getRPCMetadata, RPCType } = require('@opentelemetry/core');
+    const dist = path.dirname(require.resolve('@opentelemetry/instrumentation-express'));
+    const { storeLayerPath, getActualMatchedRoute } = require(path.join(dist, 'utils.cjs'));
+    const { _LAYERS_STORE_PROPERTY } = require(path.join(dist, 'internal-types.cjs'));
+    const { owner, key } = findFunction('@opentelemetry/instrumentation-express', 'ExpressInstrumentation.prototype._applyPatch');
+    const applyPatch = owner[key];
+    owner[key] = function applyPatchSkippingUnrecorded(layer, layerPath) {
+      applyPatch.call(this, layer, layerPath);
+      const instrumented = layer.handle;
+      const original = instrumented.__original;
+      if (!original || original.length === 4) return;
+      const skipping = function (req) {
+        if (api.trace.getSpan(api.context.active())?.isRecording() !== false) return instrumented.apply(this, arguments);
+        stageCalls += 1;
+        const { isLayerPathStored } = storeLayerPath(req, layerPath);
+        const rpcMetadata = getRPCMetadata(api.context.active());
+        if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = getActualMatchedRoute(req);
+        const next = arguments[2];
+        if (!isLayerPathStored || typeof next !== 'function') return original.apply(this, arguments);
+        // As the instrumentation does: this layer's path leaves the route when it passes the request on.
+        arguments[2] = function (error) {
+          if (!(req.route && ![undefined, null, 'route', 'router'].includes(error))) req[_LAYERS_STORE_PROPERTY].pop();
+          return next.apply(this, arguments);
+        };
+        return original.apply(this, arguments);
+      };
+      Object.setPrototypeOf(skipping, instrumented);
+      layer.handle = skipping;
+    };
   },
 };
 if (stage) {

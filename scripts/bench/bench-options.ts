@@ -8,6 +8,14 @@ import { parseArgs } from 'node:util';
 export interface BenchOptions {
   /** Requests per second of the fixed-rate run, the one whose CPU time is measured. */
   rate: number;
+  /** Requests per second of the latency run; by default 30% of the slowest variant's flat-out rate. */
+  latencyRate?: number;
+  /** --instructions: instructions per request under callgrind instead of the tables; `requests` of them, after twice as many. */
+  instructions?: { requests: number };
+  /** --cpu-prof DIR: a CPU profile of each app over its latency run, written there and summed up. */
+  cpuProf?: string;
+  /** --traces-only: each app also with spans alone (no metrics, no logs), beside itself. */
+  tracesOnly: boolean;
   /** Seconds of each load run. */
   duration: number;
   /** Seconds of load before them, not measured. */
@@ -35,6 +43,11 @@ export function readBenchOptions(args: string[]): BenchOptions {
     args,
     options: {
       rate: { type: 'string', default: '2000' },
+      'latency-rate': { type: 'string' },
+      'traces-only': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+      instructions: { type: 'boolean', default: false },
+      requests: { type: 'string', default: '500' },
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '50' },
       rounds: { type: 'string', default: '3' },
@@ -57,9 +70,14 @@ export function readBenchOptions(args: string[]): BenchOptions {
   if (!formats.includes('cjs') && expresses.includes(4)) throw new Error('--express 4 runs the CommonJS builds: it goes with --format cjs or both');
   // Express 4 runs the CommonJS build only.
   const builds = expresses.flatMap((express) => formats.filter((format) => express === 5 || format === 'cjs').map((format) => ({ format, express })));
-  if (values.breakdown && values.try.length) throw new Error('--try goes with the main table, not --breakdown');
+  if (values.instructions && values.breakdown) throw new Error('--instructions counts the main variants, not --breakdown');
+  if (values.breakdown && (values.try.length || values['traces-only'] || values['latency-rate'] || values['cpu-prof'])) throw new Error('--try, --traces-only, --latency-rate and --cpu-prof go with the main table, not --breakdown');
   return {
     rate: positive('--rate', values.rate),
+    latencyRate: values['latency-rate'] === undefined ? undefined : positive('--latency-rate', values['latency-rate']),
+    tracesOnly: values['traces-only'],
+    cpuProf: values['cpu-prof'],
+    instructions: values.instructions ? { requests: positive('--requests', values.requests) } : undefined,
     duration: positive('--duration', values.duration),
     warmup: positive('--warmup', values.warmup),
     connections: positive('--connections', values.connections),

@@ -1,46 +1,43 @@
 // The benchmark's tables, in Markdown: each variant's median run, with ratios to its baseline
 // and, in the breakdown, what each stage adds to the row before it.
+import type { summarizeProfile } from './cpu-profile.ts';
 import type { Run } from './measure-variant.ts';
 import type { Variant } from './variants.ts';
 
 /** A variant's figures over its rounds, and how far apart the rounds were. */
-export type MedianRun = Omit<Run, 'stage'> & { spread: Spread };
+export type MedianRun = Omit<Run, 'stage' | 'profile'> & { spread: Spread };
 
 /** The spread of the headline figures over the rounds, (max - min) / median; none with one round. */
-export type Spread = Partial<Record<'cpuPerRequestUs' | 'p99AtRateMs' | 'requestsPerSecond', number>>;
+export type Spread = Partial<Record<(typeof SPREAD_FIGURES)[number], number>>;
+const SPREAD_FIGURES = ['cpuPerRequestUs', 'p99AtLatencyLoadMs', 'requestsPerSecond'] as const;
 
-type Figure = Exclude<keyof Run, 'responses' | 'spans' | 'stage'>;
+type Figure = Exclude<keyof Run, 'responses' | 'spans' | 'stage' | 'perRequest' | 'profile'>;
 
 /** The median of each figure over the rounds, and the spread of the headline ones; responses and spans are summed. */
 export function medianRun(list: Run[]): MedianRun {
-  const median = (key: Figure) => {
-    const sorted = list.map((run) => run[key]).sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
-  };
+  const middle = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)];
+  const median = (key: Figure) => middle(list.map((run) => run[key]));
   const spread = (key: Figure) => {
     const values = list.map((run) => run[key]);
     return list.length > 1 && median(key) ? (Math.max(...values) - Math.min(...values)) / median(key) : undefined;
   };
+  const figures = (Object.keys(list[0]) as (keyof Run)[]).filter((key): key is Figure => typeof list[0][key] === 'number' && key !== 'responses' && key !== 'spans');
+  const perRequest = Object.fromEntries(Object.keys(list[0].perRequest).map((key) =>
+    [key, middle(list.map((run) => run.perRequest[key as keyof Run['perRequest']]))])) as unknown as Run['perRequest'];
   return {
-    spread: Object.fromEntries((['cpuPerRequestUs', 'p99AtRateMs', 'requestsPerSecond'] as const).flatMap((key) => {
+    ...(Object.fromEntries(figures.map((key) => [key, median(key)])) as Record<Figure, number>),
+    perRequest,
+    spread: Object.fromEntries(SPREAD_FIGURES.flatMap((key) => {
       const value = spread(key);
       return value === undefined ? [] : [[key, value]];
     })),
-    cpuPerRequestUs: median('cpuPerRequestUs'),
-    eventLoopUtilization: median('eventLoopUtilization'),
-    p99AtRateMs: median('p99AtRateMs'),
-    requestsPerSecond: median('requestsPerSecond'),
-    p50Ms: median('p50Ms'),
-    p99Ms: median('p99Ms'),
-    peakRssMb: median('peakRssMb'),
-    startupMs: median('startupMs'),
     responses: list.reduce((sum, r) => sum + r.responses, 0),
     spans: list.reduce((sum, r) => sum + r.spans, 0),
   };
 }
 
 /** The main table, or with `breakdown` the stage-by-stage one, from each variant's median run. */
-export function printVariantsTable(variants: Variant[], medians: Map<Variant, MedianRun>, { rate, breakdown }: { rate: number; breakdown: boolean }): void {
+export function printVariantsTable(variants: Variant[], medians: Map<Variant, MedianRun>, { rate, latencyRate, breakdown }: { rate: number; latencyRate?: number; breakdown: boolean }): void {
   // Rows refer to one another by reference: one that was not measured in this run is a bug, not a blank cell.
   const medianOf = (variant: Variant) => {
     const median = medians.get(variant);
@@ -63,15 +60,41 @@ export function printVariantsTable(variants: Variant[], medians: Map<Variant, Me
   } else {
     // How far apart the rounds were, for the CPU time, p99 and requests/s: what a ratio can be trusted to.
     const spread = ({ spread: s }: MedianRun) => (s.cpuPerRequestUs === undefined ? '-'
-      : [s.cpuPerRequestUs, s.p99AtRateMs, s.requestsPerSecond].map((value) => `${Math.round(100 * (value ?? 0))}%`).join(' / '));
-    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'ELU', `p99 ms @ ${rate}/s`, 'req/s flat out', 'x base', 'peak RSS MB', 'start-up ms', 'spans/answered', 'spread: CPU / p99 / req/s'],
-      variants.map((variant) => {
-        const [m, base] = [medianOf(variant), baseOf(variant)];
-        return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, base.cpuPerRequestUs), m.eventLoopUtilization.toFixed(2),
-          m.p99AtRateMs, Math.round(m.requestsPerSecond), ratio(m.requestsPerSecond, base.requestsPerSecond), m.peakRssMb.toFixed(0),
-          `${Math.round(m.startupMs)} (${ratio(m.startupMs, base.startupMs)})`, spansCell(variant, m), spread(m)];
-      }));
+      : SPREAD_FIGURES.map((key) => `${Math.round(100 * (s[key] ?? 0))}%`).join(' / '));
+    const at = `@ ${latencyRate}/s`;
+    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'ELU', `p99 ms ${at}`, 'x base', `ELU ${at}`, 'longest GC pause ms', 'req/s flat out', 'x base',
+      'peak RSS MB', 'start-up ms', 'spans/answered', 'spread: CPU / p99 / req/s'],
+    variants.map((variant) => {
+      const [m, base] = [medianOf(variant), baseOf(variant)];
+      return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, base.cpuPerRequestUs), m.eventLoopUtilization.toFixed(2),
+        m.p99AtLatencyLoadMs.toFixed(1), ratio(m.p99AtLatencyLoadMs, base.p99AtLatencyLoadMs), m.eluAtLatencyLoad.toFixed(2), m.longestGcPauseMs.toFixed(1),
+        Math.round(m.requestsPerSecond), ratio(m.requestsPerSecond, base.requestsPerSecond), m.peakRssMb.toFixed(0),
+        `${Math.round(m.startupMs)} (${ratio(m.startupMs, base.startupMs)})`, spansCell(variant, m), spread(m)];
+    }));
   }
+}
+
+/**
+ * Where each variant's CPU time per request went at the fixed rate: its main thread's user and
+ * system time, V8's worker threads (GC helpers, compilation), libuv's and the others; the main
+ * thread's GC pauses; minor page faults.
+ */
+export function printCpuSplitTable(variants: Variant[], medians: Map<Variant, MedianRun>, rate: number): void {
+  printTable(['variant', `µs/request @ ${rate}/s: main thread user`, 'main system', 'V8 workers', 'other threads', 'of which GC pauses', 'GC pauses', 'page faults/request'],
+    variants.map((variant) => {
+      const m = medians.get(variant)!;
+      const p = m.perRequest;
+      return [variant.name, p.mainUser.toFixed(1), p.mainSystem.toFixed(1), p.v8Workers.toFixed(1), p.otherThreads.toFixed(1),
+        m.gcPauseUsPerRequest.toFixed(1), m.gcPauses, p.minorFaults.toFixed(2)];
+    }));
+}
+
+/** A variant's CPU profile in a few lines: its busiest functions, and its longest stretches without a pause. */
+export function printProfileSummary(name: string, { busyMs, top, longest }: ReturnType<typeof summarizeProfile>): void {
+  console.log(`\n${name}: busy ${busyMs.toFixed(0)} ms; most self time:`);
+  for (const { frame, ms, share } of top) console.log(`  ${(100 * share).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${frame}`);
+  console.log('  longest stretches without a pause:');
+  for (const stretch of longest) console.log(`  ${stretch.ms.toFixed(1).padStart(6)} ms: ${stretch.top.map(({ frame, share }) => `${frame} ${(100 * share).toFixed(0)}%`).join(', ')}`);
 }
 
 export function printTable(header: string[], rows: (string | number)[][]): void {
