@@ -58,6 +58,8 @@ it('npm run bench runs the baseline and each app, derives the latency load from 
     expect(perRequest.mainUser + perRequest.mainSystem + perRequest.v8Workers + perRequest.otherThreads, `${name}: CPU split`).toBeGreaterThan(0);
     // Warm-up, fixed rate, latency load (each of its requests waited for), flat out.
     if (name !== 'baseline') expectSpanPerRequest(name, median as { spans: number; responses: number }, 3);
+    // At the latency load, every request's span, flushed and counted before the next run.
+    if (name !== 'baseline') expect(median.spansAtLatencyLoad, `${name}: spans at the latency load`).toBe(median.answeredAtLatencyLoad);
     // Its profile of the latency run, summed up under its name.
     expect(() => JSON.parse(readFileSync(runs[name][0].profile, 'utf8')).samples.length).not.toThrow();
     expect(run.stdout).toMatch(new RegExp(`^${name}: busy \\d+ ms; most self time:$`, 'm'));
@@ -134,10 +136,10 @@ it('npm run bench refuses an --only that names no app, in one line, before start
 it("medianRun takes each figure's median over the rounds (the CPU split's too), and the headline figures' spread: (max - min) / median", () => {
   const round = (cpuPerRequestUs: number, p99AtLatencyLoadMs: number, requestsPerSecond: number, mainUser = 80): Run => ({
     cpuPerRequestUs, eventLoopUtilization: 0.5, perRequest: { mainUser, mainSystem: 1, v8Workers: 1, otherThreads: 1, minorFaults: 1 }, gcPauses: 1, gcPauseUsPerRequest: 1,
-    p99AtRateMs: 50, p99AtLatencyLoadMs, eluAtLatencyLoad: 0.2, longestGcPauseMs: 3, longestLoopDelayMs: 5, requestsPerSecond, p50Ms: 1, p99Ms: 2, peakRssMb: 100, startupMs: 300, responses: 10, spans: 10,
+    p99AtRateMs: 50, p99AtLatencyLoadMs, eluAtLatencyLoad: 0.2, longestGcPauseMs: 3, answeredAtLatencyLoad: 10, spansAtLatencyLoad: 10, longestLoopDelayMs: 5, requestsPerSecond, p50Ms: 1, p99Ms: 2, peakRssMb: 100, startupMs: 300, responses: 10, spans: 10,
   });
   const median = medianRun([round(90, 10, 1000, 70), round(100, 20, 1100, 90), round(110, 12, 900, 80)]);
-  expect(median).toMatchObject({ cpuPerRequestUs: 100, p99AtLatencyLoadMs: 12, requestsPerSecond: 1000, responses: 30, spans: 30 });
+  expect(median).toMatchObject({ cpuPerRequestUs: 100, p99AtLatencyLoadMs: 12, requestsPerSecond: 1000, responses: 30, spans: 30, spansAtLatencyLoad: 30 });
   expect(median.perRequest.mainUser).toBe(80);
   expect(median.spread).toEqual({ cpuPerRequestUs: 0.2, p99AtLatencyLoadMs: 10 / 12, requestsPerSecond: 0.2 });
   expect(medianRun([round(90, 10, 1000)]).spread).toEqual({});

@@ -2,7 +2,8 @@
 // preload), baseline included, so that all variants carry the same small extra.
 // 1. On SIGUSR2 it prints the event loop's utilisation since the previous SIGUSR2, numbered,
 //    the garbage collector's pauses of the main thread meanwhile (count, total and longest, in
-//    ms) and the longest the event loop was held (monitorEventLoopDelay, 10 ms resolution).
+//    ms) and the longest the event loop was held (monitorEventLoopDelay, 10 ms resolution); then
+//    it flushes the spans still queued and says so (`bench-flushed 2`).
 //    With BENCH_CPU_PROFILE=file, it profiles the CPU from the 4th ask to the 5th (a run of its
 //    own, at the latency load) and writes the profile to that file.
 // 2. With BENCH_STAGE (`npm run bench -- --breakdown`) it switches off one stage of the span
@@ -36,9 +37,19 @@ process.on('SIGUSR2', () => {
   last = now;
   gc = { count: 0, ms: 0, maxMs: 0 };
   loopDelay.reset();
+  // Then every span still queued is sent, so that the benchmark can count a run's spans at its end.
+  const n = asked;
+  flushSpans().then(() => process.stderr.write(`bench-flushed ${n}\n`), (error) => process.stderr.write(`bench-flushed ${n} failed: ${error}\n`));
   if (process.env.BENCH_CPU_PROFILE && asked === 4) startProfile();
   if (process.env.BENCH_CPU_PROFILE && asked === 5) stopProfile(process.env.BENCH_CPU_PROFILE);
 });
+
+/** The global tracer provider's forceFlush(), if the app has an SDK (the baseline has none). */
+function flushSpans() {
+  const provider = require('@opentelemetry/api').trace.getTracerProvider();
+  const sdk = provider.getDelegate?.() ?? provider;
+  return typeof sdk.forceFlush === 'function' ? sdk.forceFlush() : Promise.resolve();
+}
 
 let profiler;
 function startProfile() {

@@ -11,9 +11,11 @@ export type MedianRun = Omit<Run, 'stage' | 'profile'> & { spread: Spread };
 export type Spread = Partial<Record<(typeof SPREAD_FIGURES)[number], number>>;
 const SPREAD_FIGURES = ['cpuPerRequestUs', 'p99AtLatencyLoadMs', 'requestsPerSecond'] as const;
 
-type Figure = Exclude<keyof Run, 'responses' | 'spans' | 'stage' | 'perRequest' | 'profile'>;
+// Counts, summed over the rounds rather than their median.
+const SUMMED = ['responses', 'spans', 'answeredAtLatencyLoad', 'spansAtLatencyLoad'] as const;
+type Figure = Exclude<keyof Run, (typeof SUMMED)[number] | 'stage' | 'perRequest' | 'profile'>;
 
-/** The median of each figure over the rounds, and the spread of the headline ones; responses and spans are summed. */
+/** The median of each figure over the rounds, and the spread of the headline ones; the counts are summed. */
 export function medianRun(list: Run[]): MedianRun {
   const middle = (values: number[]) => values.sort((x, y) => x - y)[Math.floor(values.length / 2)];
   const median = (key: Figure) => middle(list.map((run) => run[key]));
@@ -21,7 +23,7 @@ export function medianRun(list: Run[]): MedianRun {
     const values = list.map((run) => run[key]);
     return list.length > 1 && median(key) ? (Math.max(...values) - Math.min(...values)) / median(key) : undefined;
   };
-  const figures = (Object.keys(list[0]) as (keyof Run)[]).filter((key): key is Figure => typeof list[0][key] === 'number' && key !== 'responses' && key !== 'spans');
+  const figures = (Object.keys(list[0]) as (keyof Run)[]).filter((key): key is Figure => typeof list[0][key] === 'number' && !(SUMMED as readonly string[]).includes(key));
   const perRequest = Object.fromEntries(Object.keys(list[0].perRequest).map((key) =>
     [key, middle(list.map((run) => run.perRequest[key as keyof Run['perRequest']]))])) as unknown as Run['perRequest'];
   return {
@@ -31,8 +33,7 @@ export function medianRun(list: Run[]): MedianRun {
       const value = spread(key);
       return value === undefined ? [] : [[key, value]];
     })),
-    responses: list.reduce((sum, r) => sum + r.responses, 0),
-    spans: list.reduce((sum, r) => sum + r.spans, 0),
+    ...(Object.fromEntries(SUMMED.map((key) => [key, list.reduce((sum, run) => sum + run[key], 0)])) as Record<(typeof SUMMED)[number], number>),
   };
 }
 
@@ -62,12 +63,13 @@ export function printVariantsTable(variants: Variant[], medians: Map<Variant, Me
     const spread = ({ spread: s }: MedianRun) => (s.cpuPerRequestUs === undefined ? '-'
       : SPREAD_FIGURES.map((key) => `${Math.round(100 * (s[key] ?? 0))}%`).join(' / '));
     const at = `@ ${latencyRate}/s`;
-    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'ELU', `p99 ms ${at}`, 'x base', `ELU ${at}`, 'longest GC pause ms', 'req/s flat out', 'x base',
+    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'ELU', `p99 ms ${at}`, 'x base', `ELU ${at}`, 'longest GC pause ms', `spans/answered ${at}`, 'req/s flat out', 'x base',
       'peak RSS MB', 'start-up ms', 'spans/answered', 'spread: CPU / p99 / req/s'],
     variants.map((variant) => {
       const [m, base] = [medianOf(variant), baseOf(variant)];
       return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, base.cpuPerRequestUs), m.eventLoopUtilization.toFixed(2),
         m.p99AtLatencyLoadMs.toFixed(1), ratio(m.p99AtLatencyLoadMs, base.p99AtLatencyLoadMs), m.eluAtLatencyLoad.toFixed(2), m.longestGcPauseMs.toFixed(1),
+        variant.baseline ? '-' : `${m.spansAtLatencyLoad}/${m.answeredAtLatencyLoad}`,
         Math.round(m.requestsPerSecond), ratio(m.requestsPerSecond, base.requestsPerSecond), m.peakRssMb.toFixed(0),
         `${Math.round(m.startupMs)} (${ratio(m.startupMs, base.startupMs)})`, spansCell(variant, m), spread(m)];
     }));

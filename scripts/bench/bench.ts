@@ -66,7 +66,7 @@ try {
       const run = await measureVariant(variant, context);
       runs.get(variant)!.push(run);
       console.log(`[${step++}/${steps}] round ${round} ${variant.name}: ${run.cpuPerRequestUs.toFixed(0)} µs CPU/request, ELU ${run.eventLoopUtilization.toFixed(2)}, ` +
-        `p99 ${run.p99AtRateMs} ms at ${rate}/s${breakdown ? '' : `, ${run.p99AtLatencyLoadMs.toFixed(1)} ms at ${context.latencyRate}/s (ELU ${run.eluAtLatencyLoad.toFixed(2)}, longest GC pause ${run.longestGcPauseMs} ms); ${Math.round(run.requestsPerSecond)} req/s flat out`}; start-up ${Math.round(run.startupMs)} ms; spans ${run.spans}/${run.responses}` +
+        `p99 ${run.p99AtRateMs} ms at ${rate}/s${breakdown ? '' : `, ${run.p99AtLatencyLoadMs.toFixed(1)} ms at ${context.latencyRate}/s (ELU ${run.eluAtLatencyLoad.toFixed(2)}, longest GC pause ${run.longestGcPauseMs} ms, spans ${run.spansAtLatencyLoad}/${run.answeredAtLatencyLoad}); ${Math.round(run.requestsPerSecond)} req/s flat out`}; start-up ${Math.round(run.startupMs)} ms; spans ${run.spans}/${run.responses}` +
         `${run.stage ? `; ${run.stage.name} patch called ${run.stage.calls === 1 ? 'once' : `${run.stage.calls} times`}` : ''}`);
     }
   }

@@ -24,6 +24,9 @@ export interface Run {
   /** At the latency load, the same rate for every variant, well below each one's saturation: */
   p99AtLatencyLoadMs: number;
   eluAtLatencyLoad: number;
+  /** Its requests answered, and the SERVER spans of them that arrived: none dropped when equal. */
+  answeredAtLatencyLoad: number;
+  spansAtLatencyLoad: number;
   /** The longest GC pause of the main thread, and the longest the event loop was held, in ms. */
   longestGcPauseMs: number;
   longestLoopDelayMs: number;
@@ -68,8 +71,10 @@ export async function measureVariant(variant: Variant, context: RunContext): Pro
     const probe = await askProbe(app, 2);
     // The breakdown compares stages at the fixed rate only.
     const latencyRate = breakdown ? undefined : context.latencyRate;
+    const spansBefore = latencyRate ? await spansArrived(app, 2, context) : 0;
     const latency = latencyRate ? await pacedLoad(url, { rate: latencyRate, seconds: duration, connections }) : undefined;
     const latencyProbe = latency ? await askProbe(app, 3) : undefined;
+    const latencySpans = latency ? (await spansArrived(app, 3, context)) - spansBefore : 0;
     const max = breakdown ? undefined : await autocannon({ url, connections, duration });
     // With --cpu-prof, the latency load once more, profiled: the profiler's own cost stays out of the figures.
     const profiled = app.env.BENCH_CPU_PROFILE && latencyRate ? await profiledLoad(app, url, { rate: latencyRate, seconds: duration, connections }) : undefined;
@@ -94,6 +99,8 @@ export async function measureVariant(variant: Variant, context: RunContext): Pro
       p99AtLatencyLoadMs: latency?.p99Ms ?? 0,
       eluAtLatencyLoad: latencyProbe?.elu ?? 0,
       longestGcPauseMs: latencyProbe?.gcMaxMs ?? 0,
+      answeredAtLatencyLoad: latency?.answered ?? 0,
+      spansAtLatencyLoad: latencySpans,
       longestLoopDelayMs: latencyProbe?.delayMaxMs ?? 0,
       requestsPerSecond: max?.requests.average ?? 0,
       p50Ms: max?.latency.p50 ?? 0,
@@ -174,6 +181,12 @@ async function askProbe(app: AppProcess, n: number) {
   const [, elu, gcPauses, gcMs, gcMaxMs, delayMaxMs] = await app.waitForOutput(
     new RegExp(`^bench-probe ${n} elu=([\\d.]+) gc=(\\d+) gc_ms=([\\d.]+) gc_max_ms=([\\d.]+) delay_max_ms=([\\d.]+)$`, 'm'), 5000);
   return { elu: Number(elu), gcPauses: Number(gcPauses), gcMs: Number(gcMs), gcMaxMs: Number(gcMaxMs), delayMaxMs: Number(delayMaxMs) };
+}
+
+/** The SERVER spans the receiver has had so far, once the app has flushed its queue after the probe's n-th ask. */
+async function spansArrived(app: AppProcess, n: number, { receiver }: RunContext): Promise<number> {
+  await app.waitForOutput(new RegExp(`^bench-flushed ${n}$`, 'm'), 30_000);
+  return (await receiver.ask<{ serverSpans: number }>('count')).serverSpans;
 }
 
 /** The paced load between the probe's 4th and 5th asks, which start and stop the app's CPU profiler (BENCH_CPU_PROFILE). */
