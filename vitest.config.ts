@@ -8,10 +8,10 @@ export default defineConfig({
       // Fast tests of one package each, against its source.
       { test: { name: 'unit', include: ['shared/*/*/test/**/*.test.ts'] } },
       // The real apps as child processes, exporting over OTLP/gRPC to a real receiver.
-      { test: { name: 'e2e', include: ['test/*.test.ts'], exclude: ['test/bench.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
+      { test: { name: 'e2e', include: ['test/*.test.ts'], exclude: ['test/bench*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 } },
       // Short runs of the benchmark, alone (`npm run test:bench`): that it runs and counts right,
       // never what its figures are.
-      { test: { name: 'bench', include: ['test/bench.test.ts'], testTimeout: 120_000 } },
+      { test: { name: 'bench', include: ['test/bench*.test.ts'], testTimeout: 120_000 } },
       // The demo's processes and the trace UI in a real Chromium: `npm run test:browser`. In a
       // random order, which proves them independent; in file order when taking the screenshots.
       {

@@ -50,13 +50,13 @@ export function printVariantsTable(variants: Variant[], medians: Map<Variant, Me
   const spansCell = (variant: Variant, m: MedianRun) => (variant.baseline ? '-' : `${m.spans}/${m.responses}`);
   if (breakdown) {
     // Each stage's row against the one it adds to: what that stage costs per request.
-    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'µs added', 'to', 'ELU', `p99 ms @ ${rate}/s`, 'spans/answered'],
+    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'µs added', 'to', 'ELU', 'spans/answered'],
       variants.map((variant) => {
         const m = medianOf(variant);
         const against = variant.against && medianOf(variant.against);
         return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, baseOf(variant).cpuPerRequestUs),
           against ? (m.cpuPerRequestUs - against.cpuPerRequestUs).toFixed(1) : '-', variant.against?.name.replace(`${variant.app}: `, '') ?? '',
-          m.eventLoopUtilization.toFixed(2), m.p99AtRateMs, spansCell(variant, m)];
+          m.eventLoopUtilization.toFixed(2), spansCell(variant, m)];
       }));
   } else {
     // How far apart the rounds were, for the CPU time, p99 and requests/s: what a ratio can be trusted to.

@@ -1,14 +1,16 @@
-// `npm run bench [-- --rate 2000 --duration 10 --connections 50 --rounds 3 --warmup 2 --no-pin
-//                    --format cjs|esm|both --express 5|4|both --only manual,automatic --env OTEL_X=value
-//                    --try OTEL_X=value --json FILE]`
+// `npm run bench [-- --rate 2000 --latency-rate N --duration 10 --connections 50 --rounds 3 --warmup 2
+//                    --no-pin --format cjs|esm|both --express 5|4|both --only manual,automatic
+//                    --env OTEL_X=value --try OTEL_X=value --traces-only --cpu-prof DIR --json FILE]`
 // What each approach costs against the same app untraced, measured side by side: the app's own
-// CPU time per request at a fixed rate first, then requests/s at saturation.
+// CPU time per request at a fixed rate, and where it went; p99 at the latency load (by default
+// 30% of the slowest variant's requests/s flat out); requests/s at saturation.
 // `npm run bench -- --breakdown`: where those microseconds go, one stage of the pipeline at a time.
+// `npm run bench -- --instructions [--requests 500]`: instructions per request, under callgrind.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { summarizeProfile, type CpuProfile } from './cpu-profile.ts';
 import { checkAppSettings, orExit } from '../command-line.ts';
 import { formatPairs, readBenchOptions, type BenchOptions } from './bench-options.ts';
 import { startBenchReceiver } from './bench-receiver.ts';
+import { summarizeProfile, type CpuProfile } from './cpu-profile.ts';
 import { medianRun, printCpuSplitTable, printProfileSummary, printTable, printVariantsTable } from './bench-tables.ts';
 import { calibrateLatencyRate, measureVariant, VariantFailed, type Run, type RunContext } from './measure-variant.ts';
 import { pinSelf } from './process-stats.ts';
@@ -65,8 +67,8 @@ try {
     for (const variant of variants) {
       const run = await measureVariant(variant, context);
       runs.get(variant)!.push(run);
-      console.log(`[${step++}/${steps}] round ${round} ${variant.name}: ${run.cpuPerRequestUs.toFixed(0)} µs CPU/request, ELU ${run.eventLoopUtilization.toFixed(2)}, ` +
-        `p99 ${run.p99AtRateMs} ms at ${rate}/s${breakdown ? '' : `, ${run.p99AtLatencyLoadMs.toFixed(1)} ms at ${context.latencyRate}/s (ELU ${run.eluAtLatencyLoad.toFixed(2)}, longest GC pause ${run.longestGcPauseMs} ms, spans ${run.spansAtLatencyLoad}/${run.answeredAtLatencyLoad}); ${Math.round(run.requestsPerSecond)} req/s flat out`}; start-up ${Math.round(run.startupMs)} ms; spans ${run.spans}/${run.responses}` +
+      console.log(`[${step++}/${steps}] round ${round} ${variant.name}: ${run.cpuPerRequestUs.toFixed(0)} µs CPU/request, ELU ${run.eventLoopUtilization.toFixed(2)}; ` +
+        `${breakdown ? '' : `p99 ${run.p99AtLatencyLoadMs.toFixed(1)} ms at ${context.latencyRate}/s (ELU ${run.eluAtLatencyLoad.toFixed(2)}, longest GC pause ${run.longestGcPauseMs} ms, spans ${run.spansAtLatencyLoad}/${run.answeredAtLatencyLoad}); ${Math.round(run.requestsPerSecond)} req/s flat out; `}start-up ${Math.round(run.startupMs)} ms; spans ${run.spans}/${run.responses}` +
         `${run.stage ? `; ${run.stage.name} patch called ${run.stage.calls === 1 ? 'once' : `${run.stage.calls} times`}` : ''}`);
     }
   }

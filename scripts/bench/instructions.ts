@@ -1,7 +1,7 @@
 // `npm run bench -- --instructions`: instructions per request, counted by valgrind's callgrind,
 // a measure that does not move with what else the machine is doing, nor with the CPU's caches,
-// its frequency or the hypervisor: the work itself, in user space (the kernel's part of a
-// system call is not counted). Each app is started with its own start script's node command
+// its frequency or the hypervisor: the work itself, in user space (the kernel's part of a system
+// call is not counted). Each app is started with its own start script's node command
 // (npm would put its own node first), under callgrind, counting nothing; after the warm-up requests, counting is switched on around `requests`
 // sequential keep-alive requests (their share of the span exports included), then dumped.
 // Exports are left to fill their batches (512) rather than leave on their timers: at callgrind's
@@ -62,9 +62,15 @@ function startUnderCallgrind(variant: Variant, scratch: string, env: Record<stri
     cwd: directory, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = collectOutput(child, `${variant.name} under callgrind`);
+  // Whichever comes first: its "listening on" line, or the reason there will be none.
+  const ended = new Promise<never>((_, reject) => {
+    child.once('error', (error) => reject(new Error(`valgrind could not start: ${error.message}`)));
+    child.once('exit', (code, signal) => reject(new Error(`exited (${signal ?? code}) before listening. Output:\n${output.output()}`)));
+  });
+  ended.catch(() => {}); // read by the race below, or not at all once it listens
   return {
     pid: child.pid!,
-    url: output.waitForOutput(/listening on (http:\/\/localhost:\d+)/, 180_000).then((match) => match[1]),
+    url: Promise.race([output.waitForOutput(/listening on (http:\/\/localhost:\d+)/, 180_000).then((match) => match[1]), ended]),
     kill: () => child.kill('SIGKILL'),
   };
 }

@@ -8,12 +8,15 @@ import http from 'node:http';
 export interface PacedLoad {
   /** Answered with 200. */
   answered: number;
-  /** Failed, or answered with another status. */
+  /** Failed, timed out, or answered with another status. */
   failed: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
 }
+
+/** A request that has not answered after this long counts as failed. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 export async function pacedLoad(url: string, { rate, seconds, connections }: { rate: number; seconds: number; connections: number }): Promise<PacedLoad> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
@@ -22,17 +25,22 @@ export async function pacedLoad(url: string, { rate, seconds, connections }: { r
   const inFlight = new Set<Promise<void>>();
   const send = (due: number) => {
     const request = new Promise<void>((resolve) => {
-      http.get(url, { agent }, (response) => {
-        response.resume();
-        response.on('end', () => {
-          if (response.statusCode === 200) latencies.push(performance.now() - due);
-          else failed += 1;
-          resolve();
-        });
-      }).on('error', () => {
-        failed += 1;
+      // Settled once: by the end of the answer, or by whatever ends the request first.
+      let settled = false;
+      const settle = (latency?: number) => {
+        if (settled) return;
+        settled = true;
+        if (latency === undefined) failed += 1;
+        else latencies.push(latency);
         resolve();
-      });
+      };
+      http.get(url, { agent, timeout: REQUEST_TIMEOUT_MS }, (response) => {
+        response.resume();
+        response.on('end', () => settle(response.statusCode === 200 ? performance.now() - due : undefined));
+        response.on('close', () => settle());
+      }).on('timeout', function (this: http.ClientRequest) {
+        this.destroy();
+      }).on('error', () => settle()).on('close', () => settle());
     });
     inFlight.add(request);
     void request.then(() => inFlight.delete(request));
@@ -54,6 +62,7 @@ export async function pacedLoad(url: string, { rate, seconds, connections }: { r
   await Promise.all(inFlight);
   agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  // Nearest rank: the smallest latency at least q of them do not exceed.
+  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
   return { answered: sorted.length, failed, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? 0 };
 }

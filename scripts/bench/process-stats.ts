@@ -33,7 +33,7 @@ const TICKS_PER_SECOND = 100; // USER_HZ, Linux's unit for utime and stime in /p
 
 /**
  * Each thread's user and system time from /proc/<pid>/task/<tid>/stat (10 ms ticks: read it
- * over runs of seconds), summed by the thread's name; Node names its main thread MainThread.
+ * over runs of seconds): the main thread's (its tid is the pid), V8's workers (by name), the rest.
  */
 export function cpuSplit(pid: number): CpuSplit {
   const split: CpuSplit = { mainUser: 0, mainSystem: 0, v8Workers: 0, otherThreads: 0, minorFaults: 0 };
@@ -43,7 +43,7 @@ export function cpuSplit(pid: number): CpuSplit {
     // The fields after the name, from the third (state): utime is the 14th field, stime the 15th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const [user, system] = [Number(fields[11]) / TICKS_PER_SECOND, Number(fields[12]) / TICKS_PER_SECOND];
-    if (name === 'MainThread') {
+    if (thread === String(pid)) {
       split.mainUser += user;
       split.mainSystem += system;
     } else if (name === 'V8Worker') split.v8Workers += user + system;

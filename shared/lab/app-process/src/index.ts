@@ -143,13 +143,14 @@ export interface ProcessOutput {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
 }
 
+/** The output collectOutput keeps of a process: the last 256 KB. */
+const KEPT_OUTPUT = 256 * 1024;
+
 /**
  * Keeps what a child process prints (the last 256 KB: a benchmark makes the apps log a line per
  * request) and lets a caller wait for a line of it, checked as each piece arrives: the one way
  * the tests and tools wait for a process to say something. `what` names it in a timeout's error.
  */
-const KEPT_OUTPUT = 256 * 1024;
-
 export function collectOutput(child: ChildProcess, what: string): ProcessOutput {
   let output = '';
   const waiters = new ConditionWaiters();
