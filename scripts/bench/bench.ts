@@ -35,7 +35,7 @@ const LATENCY_SHARE = 0.3;
 if (options.instructions) {
   // A measure of its own, slow: instead of the tables.
   console.log(`bench: instructions per request under callgrind, ${options.instructions.requests} sequential requests after ${2 * options.instructions.requests}`);
-  const counts = await countInstructions(variants, context.receiver, { requests: options.instructions.requests, warmupRequests: 2 * options.instructions.requests })
+  const counts = await countInstructions(variants, context.receiver, { requests: options.instructions.requests, warmupRequests: 2 * options.instructions.requests, env: options.env })
     .catch((error: Error) => {
       console.error(`bench: ${error.message}`);
       process.exit(1);

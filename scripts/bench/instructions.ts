@@ -25,12 +25,17 @@ export interface InstructionCount {
   perRequest: number;
 }
 
-export async function countInstructions(variants: Variant[], receiver: BenchReceiver, { requests, warmupRequests }: { requests: number; warmupRequests: number }): Promise<InstructionCount[]> {
+export async function countInstructions(variants: Variant[], receiver: BenchReceiver, { requests, warmupRequests, env }: { requests: number; warmupRequests: number; env: [string, string][] }): Promise<InstructionCount[]> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'bench-callgrind-'));
   const counts: InstructionCount[] = [];
   try {
     for (const variant of variants) {
-      const app = startUnderCallgrind(variant, scratch, { ...variant.env(receiver), ...BATCHES_NOT_TIMERS, OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiver.grpcPort}` });
+      // As in the tables: --env for the traced apps, the variant's own, and the same preload
+      // (which applies a --try BENCH_STAGE patch).
+      const app = startUnderCallgrind(variant, scratch, {
+        ...(variant.baseline ? {} : Object.fromEntries(env)), ...variant.env(receiver), ...BATCHES_NOT_TIMERS,
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiver.grpcPort}`, NODE_OPTIONS: `--require ${path.join(import.meta.dirname, 'app-preload.cjs')}`,
+      });
       try {
         const url = `${await app.url}/server_request?param=bench`;
         await sequentialRequests(url, warmupRequests);
@@ -90,18 +95,21 @@ function dumpedInstructions(scratch: string, pid: number): number {
 
 /**
  * `count` requests one after the other on one keep-alive connection of its own: callgrind_control
- * takes seconds, more than the app keeps an idle connection open.
+ * takes seconds, more than the app keeps an idle connection open. A request whose connection the
+ * app closed as it was sent (ECONNRESET: its idle timeout, on callgrind's clock) is sent once more.
  */
 async function sequentialRequests(url: string, count: number): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = () => new Promise<void>((resolve, reject) => {
+    http.get(url, { agent }, (response) => {
+      response.resume();
+      response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`${url} answered ${response.statusCode}`))));
+    }).on('error', reject);
+  });
   try {
     for (let i = 0; i < count; i++) {
-      await new Promise<void>((resolve, reject) => {
-        http.get(url, { agent }, (response) => {
-          response.resume();
-          response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`${url} answered ${response.statusCode}`))));
-        }).on('error', (error) => reject(new Error(`${url}: ${error.message}`)));
-      });
+      await get().catch((error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? get() : Promise.reject(error)))
+        .catch((error: Error) => Promise.reject(new Error(`${url}: ${error.message}`)));
     }
   } finally {
     agent.destroy();
