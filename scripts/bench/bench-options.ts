@@ -47,7 +47,7 @@ export function readBenchOptions(args: string[]): BenchOptions {
       'traces-only': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       instructions: { type: 'boolean', default: false },
-      requests: { type: 'string', default: '500' },
+      requests: { type: 'string', default: '1000' },
       duration: { type: 'string', default: '10' },
       connections: { type: 'string', default: '50' },
       rounds: { type: 'string', default: '3' },

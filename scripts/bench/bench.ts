@@ -5,7 +5,7 @@
 // CPU time per request at a fixed rate, and where it went; p99 at the latency load (by default
 // 30% of the slowest variant's requests/s flat out); requests/s at saturation.
 // `npm run bench -- --breakdown`: where those microseconds go, one stage of the pipeline at a time.
-// `npm run bench -- --instructions [--requests 500]`: instructions per request, under callgrind.
+// `npm run bench -- --instructions [--requests 1000]`: instructions per request, under callgrind.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { checkAppSettings, orExit } from '../command-line.ts';
 import { formatPairs, readBenchOptions, type BenchOptions } from './bench-options.ts';
