@@ -8,15 +8,17 @@
 // `npm run bench -- --instructions [--requests 1000]`: instructions per request, under callgrind.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { checkAppSettings, orExit } from '../command-line.ts';
+import { VariantFailed } from './app-probe.ts';
 import { formatPairs, readBenchOptions, type BenchOptions } from './bench-options.ts';
 import { startBenchReceiver } from './bench-receiver.ts';
-import { summarizeProfile, type CpuProfile } from './cpu-profile.ts';
 import { medianRun, printCpuSplitTable, printProfileSummary, printTable, printVariantsTable } from './bench-tables.ts';
-import { calibrateLatencyRate, measureVariant, VariantFailed, type Run, type RunContext } from './measure-variant.ts';
+import { summarizeProfile, type CpuProfile } from './cpu-profile.ts';
+import { countInstructions } from './instructions.ts';
+import { calibrateLatencyRate, measureVariant, type Run } from './measure-variant.ts';
 import { pinSelf } from './process-stats.ts';
 import { measureReceiver } from './receiver-throughput.ts';
-import { countInstructions } from './instructions.ts';
 import { measureSdkFloor } from './sdk-floor.ts';
+import type { RunContext } from './variant-app.ts';
 import { breakdownVariants, mainVariants, type Variant } from './variants.ts';
 
 const options: BenchOptions = orExit('bench', 2, () => readBenchOptions(process.argv.slice(2)));

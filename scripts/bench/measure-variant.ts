@@ -41,9 +41,6 @@ export interface Run {
   stage?: { name: string; calls: number };
 }
 
-export { VariantFailed, type RunContext };
-
-
 export async function measureVariant(variant: Variant, context: RunContext): Promise<Run> {
   const { warmup, duration, rate, connections, breakdown } = context.options;
   return withApp(variant, context, async (app, url, startupMs) => {
