@@ -1,4 +1,4 @@
-// `npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]`: the
+// `npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]` (--help): the
 // counterpart of the Python original's client.py. For each app, a span `client` and inside it
 // `client-server`, the CLIENT span that sends GET /server_request?param=<param> with the W3C
 // trace context in its headers, so the app's SERVER span continues the client's trace.
@@ -15,14 +15,20 @@ import {
 import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
 import { createSpanProcessors, readTelemetryConfigOrExit, useConciseDiagnostics } from '@repo/telemetry';
-import { parseArgs } from 'node:util';
-import { orExit } from './command-line.ts';
+import { orExit, readCommandLine } from './command-line.ts';
 
 const ANSWER_TIMEOUT_MS = 10_000;
 
+const { positionals, values } = readCommandLine({
+  command: 'client',
+  summary: 'The original\'s client.py: for each app, a span `client` and in it the CLIENT span `client-server`, which sends GET /server_request?param=<param> with the trace context.',
+  positionals: { name: '<param>', help: 'the value of ?param= in the request', required: true },
+  options: {
+    app: { type: 'string', default: 'all', value: `${APP_NAMES.join('|')}|all`, help: 'the app to call' },
+    port: { type: 'string', value: 'N', help: 'the port of that one app (default its own: 8081, 8082 or 8083)' },
+  },
+});
 const targets = orExit('client', 2, (): { app: AppName; url: URL }[] => {
-  const { positionals, values } = parseArgs({ allowPositionals: true, options: { app: { type: 'string', default: 'all' }, port: { type: 'string' } } });
-  if (positionals.length !== 1) throw new Error('usage: npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]');
   const apps = values.app === 'all' ? [...APP_NAMES] : APP_NAMES.filter((name) => name === values.app);
   if (apps.length === 0) throw new Error(`--app "${values.app}" is not one of ${APP_NAMES.join(', ')}, all`);
   if (values.port !== undefined && apps.length > 1) throw new Error('--port goes with one --app');

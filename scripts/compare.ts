@@ -7,10 +7,17 @@ import { withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import { compareTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
 import { showValue } from '@repo/trace-model';
-import { parseArgs } from 'node:util';
-import { checkAppSettings, expressMajor, orExit } from './command-line.ts';
+import { checkAppSettings, expressMajor, orExit, readCommandLine } from './command-line.ts';
 
-const args = orExit('compare', 2, readArgs);
+const args = readCommandLine({
+  command: 'compare',
+  summary: 'One request to each app, their traces side by side, and every difference that remains after normalizeTrace, with its reason.',
+  positionals: { name: '<target>', help: 'the request target to send, e.g. /error (default /server_request?param=compare)', required: false },
+  options: {
+    esm: { type: 'boolean', default: false, help: 'run the apps\' ES module builds' },
+    express: { type: 'string', default: '5', value: '5|4', help: 'the Express major the apps run on; 4 runs their CommonJS builds' },
+  },
+});
 checkAppSettings('compare', process.env);
 const target = args.positionals[0] ?? '/server_request?param=compare';
 if (!target.startsWith('/')) orExit('compare', 2, () => { throw new Error(`"${target}" is not a request target: it starts with /, e.g. /server_request?param=x`); });
@@ -54,10 +61,6 @@ for (const { where, values, explanation } of rows) {
     console.log(`${fit(i === 0 ? where : '', 28)}${fit(name, 14)}${fit(value, 58).trimEnd()}`);
   });
   console.log(wrap(`why: ${explanation}`, 28, 100));
-}
-
-function readArgs() {
-  return parseArgs({ allowPositionals: true, options: { esm: { type: 'boolean', default: false }, express: { type: 'string', default: '5' } } });
 }
 
 function tree(trace: NormalizedTrace | undefined): string[] {

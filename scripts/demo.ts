@@ -9,8 +9,7 @@ import { APP_NAMES, type AppName, APPS, type ModuleFormat, startScript, TOOL_POR
 import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/config';
 import concurrently from 'concurrently';
 import { spawn } from 'node:child_process';
-import { parseArgs } from 'node:util';
-import { checkAppSettings, expressMajor, orExit } from './command-line.ts';
+import { checkAppSettings, expressMajor, orExit, readCommandLine } from './command-line.ts';
 import { busyPorts, freePorts as freePortsFor, waitUntilListening } from './local-ports.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
@@ -20,13 +19,14 @@ const DEMO_BATCH_DELAY_MS = '500';
 const DEMO_METRIC_INTERVAL_MS = '2000';
 const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', programmatic: 'magenta' };
 
-const options = orExit('demo', 1, readOptions);
-const { format, express, collector, freePorts } = options;
+const { format, express, collector, freePorts } = orExit('demo', 2, readOptions);
+// The receiver reads TRACE_UI_PORT the same way.
+const uiPort = orExit('demo', 1, () => readTraceUiPort());
 const free = freePorts ? await freePortsFor(APP_NAMES.length + 3) : undefined;
 const receiverPorts = collector ? undefined : {
   grpc: free?.[0] ?? TOOL_PORTS.otlpGrpc,
   http: free?.[1] ?? TOOL_PORTS.otlpHttp,
-  ui: free?.[2] ?? options.uiPort,
+  ui: free?.[2] ?? uiPort,
 };
 const apps = APP_NAMES.map((name, i) => ({ name, port: free?.[3 + i] ?? APPS[name].defaultPort }));
 
@@ -116,13 +116,15 @@ function runClient(args: string[]): Promise<void> {
 }
 
 function readOptions() {
-  const { values } = parseArgs({
+  const { values } = readCommandLine({
+    command: 'demo',
+    summary: 'The receiver and its trace UI, the three apps, and the original\'s three requests through the traced client; then everything runs until Ctrl-C.',
     options: {
-      esm: { type: 'boolean', default: false },
-      collector: { type: 'string' },
-      protocol: { type: 'string' },
-      'free-ports': { type: 'boolean', default: false },
-      express: { type: 'string', default: '5' },
+      esm: { type: 'boolean', default: false, help: 'run the apps\' ES module builds (npm run start:esm)' },
+      express: { type: 'string', default: '5', value: '5|4', help: 'the Express major the apps run on; 4 runs their CommonJS builds' },
+      collector: { type: 'string', value: 'URL', help: 'export to your collector at URL (http://host:port) instead; no receiver starts' },
+      protocol: { type: 'string', value: OTLP_PROTOCOLS.join('|'), help: 'the OTLP protocol to speak to --collector (default grpc)' },
+      'free-ports': { type: 'boolean', default: false, help: 'free ports for everything, so that it runs beside another demo' },
     },
   });
   const express = expressMajor(values.express, values.esm ? 'esm' : 'cjs');
@@ -137,7 +139,5 @@ function readOptions() {
     express,
     collector: values.collector === undefined ? undefined : { url: values.collector, protocol: protocol as OtlpProtocol },
     freePorts: values['free-ports'],
-    // The receiver reads TRACE_UI_PORT the same way.
-    uiPort: readTraceUiPort(),
   };
 }

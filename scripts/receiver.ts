@@ -8,7 +8,7 @@ import { TOOL_PORTS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
 import { startReceiver } from '@repo/otlp-receiver';
 import { startTraceUi } from '@repo/trace-ui';
-import { parseArgs } from 'node:util';
+import { readCommandLine } from './command-line.ts';
 import { receiverOutput } from './receiver-output.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
@@ -21,17 +21,18 @@ interface ReceiverCommandConfig {
 }
 
 function readReceiverCommandConfig(args: string[], env: Record<string, string | undefined>): ReceiverCommandConfig {
-  const { values } = parseArgs({
-    args,
+  const { values } = readCommandLine({
+    command: 'receiver',
+    summary: 'The embedded OTLP receiver: prints each trace as a tree, with its log records, and serves the trace UI; Ctrl-C stops it.',
     options: {
-      'grpc-port': { type: 'string', default: String(TOOL_PORTS.otlpGrpc) },
-      'http-port': { type: 'string', default: String(TOOL_PORTS.otlpHttp) },
-      'ui-port': { type: 'string' },
-      host: { type: 'string', default: 'localhost' },
+      'grpc-port': { type: 'string', default: String(TOOL_PORTS.otlpGrpc), value: 'N', help: 'the OTLP/gRPC port; 0 takes a free one' },
+      'http-port': { type: 'string', default: String(TOOL_PORTS.otlpHttp), value: 'N', help: 'the OTLP/HTTP port (protobuf and JSON); 0 takes a free one' },
+      'ui-port': { type: 'string', value: 'N', help: `the trace UI's port (default TRACE_UI_PORT, else ${TOOL_PORTS.traceUi})` },
+      host: { type: 'string', default: 'localhost', value: 'HOST', help: 'the address to listen on' },
       // An app's batch leaves every 5 s by default (OTEL_BSP_SCHEDULE_DELAY), the client's at once.
-      'trace-idle-ms': { type: 'string', default: '6000' },
+      'trace-idle-ms': { type: 'string', default: '6000', value: 'MS', help: 'print a trace once none of its spans came for this long' },
     },
-  });
+  }, args, env);
   const traceIdleMs = Number(values['trace-idle-ms']);
   if (!Number.isSafeInteger(traceIdleMs) || traceIdleMs < 1) throw new Error(`--trace-idle-ms="${values['trace-idle-ms']}" is not a whole number of milliseconds above 0`);
   return {

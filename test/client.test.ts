@@ -52,7 +52,7 @@ describe('npm run client', () => {
 
   it.each([
     [['x', '--app', 'nginx'], 'client: --app "nginx" is not one of manual, automatic, programmatic, all'],
-    [[], 'client: usage: npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]'],
+    [[], 'client: usage: npm run client -- <param> [options] (--help says more)'],
     [['x', '--port', '8081'], 'client: --port goes with one --app'],
     [['x', '--app', 'manual', '--port', 'eighty'], 'client: --port="eighty" is not a port number (0-65535)'],
   ])('refuses %j in one line, exits 2, sends nothing', async (args, message) => {

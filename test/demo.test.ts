@@ -49,16 +49,17 @@ describe('npm run demo', () => {
     expect(demo.output()).toMatch(new RegExp(`^demo: port [\\d, ]*${TOOL_PORTS.otlpGrpc}[\\d, ]* (is|are) already in use .*npm run demo -- --collector http://localhost:${TOOL_PORTS.otlpGrpc}\\n$`));
   });
 
+  // Exit 2 for a command line it cannot use, 1 for a setting.
   it.each([
-    [['--collector', 'localhost:4317'], {}, 'demo: --collector "localhost:4317" is not a collector\'s URL (http://host:port, e.g. http://localhost:4317)'],
-    [['--collector', 'http://localhost:4317', '--protocol', 'grpcc'], {}, 'demo: --protocol "grpcc" is not one of grpc, http/protobuf, http/json'],
-    [['--free-ports'], { OTEL_EXPORTER_OTLP_PROTOCOL: 'foo' }, 'demo: cannot start: OTEL_EXPORTER_OTLP_PROTOCOL="foo" is not one of grpc, http/protobuf, http/json'],
-    [[], { TRACE_UI_PORT: 'ui' }, 'demo: TRACE_UI_PORT="ui" is not a port number (0-65535)'],
-    [['--express', '3'], {}, 'demo: --express "3" is not one of 5, 4'],
-    [['--express', '4', '--esm'], {}, 'demo: --express 4 runs the CommonJS builds, not --esm'],
-  ] satisfies [string[], Record<string, string>, string][])('refuses %j %j in one line before starting anything, and exits 1', async (args, env, line) => {
+    [['--collector', 'localhost:4317'], {}, 2, 'demo: --collector "localhost:4317" is not a collector\'s URL (http://host:port, e.g. http://localhost:4317)'],
+    [['--collector', 'http://localhost:4317', '--protocol', 'grpcc'], {}, 2, 'demo: --protocol "grpcc" is not one of grpc, http/protobuf, http/json'],
+    [['--free-ports'], { OTEL_EXPORTER_OTLP_PROTOCOL: 'foo' }, 1, 'demo: cannot start: OTEL_EXPORTER_OTLP_PROTOCOL="foo" is not one of grpc, http/protobuf, http/json'],
+    [[], { TRACE_UI_PORT: 'ui' }, 1, 'demo: TRACE_UI_PORT="ui" is not a port number (0-65535)'],
+    [['--express', '3'], {}, 2, 'demo: --express "3" is not one of 5, 4'],
+    [['--express', '4', '--esm'], {}, 2, 'demo: --express 4 runs the CommonJS builds, not --esm'],
+  ] satisfies [string[], Record<string, string>, number, string][])('refuses %j %j in one line before starting anything, and exits %i', async (args, env, code, line) => {
     const demo = runDemo(args, env);
-    expect(await demo.exited).toBe(1);
+    expect(await demo.exited).toBe(code);
     expect(demo.output()).toBe(`${line}\n`);
   });
 });

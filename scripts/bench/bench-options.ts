@@ -1,9 +1,8 @@
 // The benchmark's command line, read and checked before anything starts: bench.ts prints a bad
 // value's error in one line and exits with 2.
 import { APP_NAMES, type AppName, type ExpressMajor, type ModuleFormat } from '@repo/app-catalogue';
-import { expressMajor } from '../command-line.ts';
+import { expressMajor, readCommandLine } from '../command-line.ts';
 import type { Build } from './variants.ts';
-import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
   /** Requests per second of the fixed-rate run, the one whose CPU time is measured. */
@@ -39,29 +38,30 @@ export interface BenchOptions {
 }
 
 export function readBenchOptions(args: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args,
+  const { values } = readCommandLine({
+    command: 'bench',
+    summary: 'What each approach costs against the same app untraced, side by side: CPU time per request at a fixed rate, p99 at a latency load, requests/s flat out, start-up.',
     options: {
-      rate: { type: 'string', default: '2000' },
-      'latency-rate': { type: 'string' },
-      'traces-only': { type: 'boolean', default: false },
-      'cpu-prof': { type: 'string' },
-      instructions: { type: 'boolean', default: false },
-      requests: { type: 'string', default: '1000' },
-      duration: { type: 'string', default: '10' },
-      connections: { type: 'string', default: '50' },
-      rounds: { type: 'string', default: '3' },
-      warmup: { type: 'string', default: '2' },
-      format: { type: 'string', default: 'cjs' },
-      express: { type: 'string', default: '5' },
-      breakdown: { type: 'boolean', default: false },
-      'no-pin': { type: 'boolean', default: false },
-      json: { type: 'string' },
-      only: { type: 'string' },
-      env: { type: 'string', multiple: true, default: [] },
-      try: { type: 'string', multiple: true, default: [] },
+      rate: { type: 'string', default: '2000', value: 'N', help: 'requests/s of the fixed-rate run, whose CPU time is measured' },
+      'latency-rate': { type: 'string', value: 'N', help: 'requests/s of the latency run (default 30% of the slowest variant flat out)' },
+      'traces-only': { type: 'boolean', default: false, help: 'each app also with spans alone (no metrics, no logs), beside itself' },
+      'cpu-prof': { type: 'string', value: 'DIR', help: 'a CPU profile of each app over its latency run, written to DIR and summed up' },
+      instructions: { type: 'boolean', default: false, help: 'instructions per request under callgrind, instead of the tables' },
+      requests: { type: 'string', default: '1000', value: 'N', help: 'with --instructions: the requests counted, after twice as many' },
+      duration: { type: 'string', default: '10', value: 'S', help: 'seconds of each load run' },
+      connections: { type: 'string', default: '50', value: 'N', help: 'connections of the load generator' },
+      rounds: { type: 'string', default: '3', value: 'N', help: 'rounds of every variant; the tables show the median' },
+      warmup: { type: 'string', default: '2', value: 'S', help: 'seconds of load before the measured runs' },
+      format: { type: 'string', default: 'cjs', value: 'cjs|esm|both', help: 'the module format of the builds measured' },
+      express: { type: 'string', default: '5', value: '5|4|both', help: 'the Express major of the builds measured' },
+      breakdown: { type: 'boolean', default: false, help: 'where the microseconds go, one stage of the pipeline at a time' },
+      'no-pin': { type: 'boolean', default: false, help: 'do not pin each app to the last CPU and the load to the others' },
+      json: { type: 'string', value: 'FILE', help: 'write the figures to FILE as JSON' },
+      only: { type: 'string', value: 'APP,…', help: `the apps to measure besides the baseline (${APP_NAMES.join(', ')}; default all)` },
+      env: { type: 'string', multiple: true, default: [], value: 'NAME=value', help: 'a variable for every traced app (repeatable)' },
+      try: { type: 'string', multiple: true, default: [], value: 'NAME=value', help: 'a second run of each app with this variable, beside its first (repeatable)' },
     },
-  });
+  }, args);
   const formats: ModuleFormat[] = values.format === 'both' ? ['cjs', 'esm'] : values.format === 'cjs' || values.format === 'esm' ? [values.format] : [];
   if (formats.length === 0) throw new Error(`--format ${values.format} is not one of cjs, esm, both`);
   if (values.breakdown && values.format !== 'cjs') throw new Error('--breakdown measures the CommonJS builds only (its stage switches patch the SDK\'s CommonJS files)');

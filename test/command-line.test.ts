@@ -1,0 +1,82 @@
+// The five commands' command lines, read by one parser (scripts/command-line.ts): each has --help;
+// an unknown option is one line that lists the options; an argument a command cannot use is
+// refused, not dropped; and a flag that npm took for itself (`npm run compare --esm`, without
+// `--`, reaches the script only as npm_config_esm) is refused with the way to pass it.
+import { repoRoot, startTool } from '@repo/app-process';
+import { spawn } from 'node:child_process';
+import { describe, expect, it, onTestFinished } from 'vitest';
+
+const COMMANDS = {
+  demo: { file: 'demo.ts', options: ['--esm', '--express', '--collector', '--protocol', '--free-ports'] },
+  client: { file: 'client.ts', options: ['--app', '--port'] },
+  receiver: { file: 'receiver.ts', options: ['--grpc-port', '--http-port', '--ui-port', '--host', '--trace-idle-ms'] },
+  compare: { file: 'compare.ts', options: ['--esm', '--express'] },
+  bench: { file: 'bench/bench.ts', options: ['--rate', '--duration', '--only', '--env', '--try', '--instructions', '--breakdown', '--json'] },
+} as const;
+type Command = keyof typeof COMMANDS;
+
+/** `node scripts/<command>` to its end, killed with its group if the test ends first. */
+async function run(command: Command, args: string[]) {
+  const tool = startTool(COMMANDS[command].file, args, { FORCE_COLOR: '0' });
+  onTestFinished(async () => {
+    await tool.stop('SIGKILL');
+  });
+  const code = await tool.exited;
+  return { code, output: tool.output() };
+}
+
+/** `npm run <script> <args>` from the repository root, as a user types it: its exit code, stdout and stderr. */
+function npmRun(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('npm', ['run', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  onTestFinished(() => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // gone
+    }
+  });
+  let [stdout, stderr] = ['', ''];
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe.each(Object.keys(COMMANDS) as Command[])('npm run %s', (command) => {
+  it('--help: how to call it and every option with what it does, exit 0, nothing started', async () => {
+    const { code, output } = await run(command, ['--help']);
+    expect(code).toBe(0);
+    expect(output).toMatch(new RegExp(`^npm run ${command} -- `));
+    for (const option of [...COMMANDS[command].options, '--help']) expect(output).toMatch(new RegExp(`^ +(-h, )?${option}\\b.* {2,}\\S`, 'm'));
+  });
+
+  it('an unknown option: one line naming it and listing the options, exit 2', async () => {
+    const { code, output } = await run(command, ['--verbose']);
+    expect(code).toBe(2);
+    expect(output).toMatch(new RegExp(`^${command}: unknown option --verbose; the options are [^\\n]*${COMMANDS[command].options.at(-1)}[^\\n]*--help\\n$`));
+  });
+});
+
+describe('arguments a command cannot use are refused, not dropped', () => {
+  it.each([
+    ['compare', ['/error', '/health'], 'compare: one target at a time, not 2 ("/error", "/health"): run it once for each'],
+    ['demo', ['--esm', 'extra'], 'demo: unexpected argument "extra": it takes options only (--help lists them)'],
+    ['receiver', ['4317'], 'receiver: unexpected argument "4317": it takes options only (--help lists them)'],
+    ['bench', ['manual'], 'bench: unexpected argument "manual": it takes options only (--help lists them)'],
+    ['client', ['one', 'two'], 'client: one param at a time, not 2 ("one", "two"): run it once for each'],
+  ] satisfies [Command, string[], string][])('%s %j: one line, exit 2', async (command, args, line) => {
+    const { code, output } = await run(command, args);
+    expect(code).toBe(2);
+    expect(output).toBe(`${line}\n`);
+  });
+});
+
+describe('a flag npm took for itself, without -- before it', () => {
+  it.each([
+    ['compare', ['--esm'], 'compare: npm took --esm for itself: put -- before the flags (npm run compare -- --esm)'],
+    ['demo', ['--collector', 'http://localhost:4317'], 'demo: npm took --collector for itself: put -- before the flags (npm run demo -- --collector …)'],
+  ])('npm run %s %j: refused in one line with the way to pass it, exit 2', async (script, args, line) => {
+    const { code, stderr } = await npmRun(script, args);
+    expect(code).toBe(2);
+    expect(stderr).toBe(`${line}\n`);
+  });
+});
