@@ -35,13 +35,23 @@ function readReceiverCommandConfig(args: string[], env: Record<string, string | 
   }, args, env);
   const traceIdleMs = Number(values['trace-idle-ms']);
   if (!Number.isSafeInteger(traceIdleMs) || traceIdleMs < 1) throw new Error(`--trace-idle-ms="${values['trace-idle-ms']}" is not a whole number of milliseconds above 0`);
-  return {
+  const ports = {
     grpcPort: parsePort(values['grpc-port'], '--grpc-port'),
     httpPort: parsePort(values['http-port'], '--http-port'),
     uiPort: values['ui-port'] === undefined ? readTraceUiPort(env) : parsePort(values['ui-port'], '--ui-port'),
-    host: values.host,
-    traceIdleMs,
   };
+  // Two of its own on one port: said so, rather than blamed on "another collector" once the first listens.
+  const named: [string, number, boolean][] = [
+    ['--grpc-port', ports.grpcPort, values['grpc-port'] === String(TOOL_PORTS.otlpGrpc)],
+    ['--http-port', ports.httpPort, values['http-port'] === String(TOOL_PORTS.otlpHttp)],
+    [values['ui-port'] === undefined && env.TRACE_UI_PORT?.trim() ? 'TRACE_UI_PORT' : '--ui-port', ports.uiPort, values['ui-port'] === undefined && !env.TRACE_UI_PORT?.trim()],
+  ];
+  // The flag given named first, the one left at its default second.
+  for (const [flag, port, byDefault] of named.toSorted(([, , a], [, , b]) => Number(a) - Number(b))) {
+    const [other, , otherByDefault] = named.find(([otherFlag, otherPort]) => otherFlag !== flag && port !== 0 && otherPort === port) ?? [];
+    if (other && !byDefault) throw new Error(`${flag}${flag.startsWith('--') ? ' ' : '='}${port} is also its ${other}${otherByDefault ? ` (default ${port})` : ''}: give each its own port`);
+  }
+  return { ...ports, host: values.host, traceIdleMs };
 }
 
 try {

@@ -65,6 +65,9 @@ describe('npm run receiver', () => {
 
   it.each([
     { what: '--ui-port ui', args: ['--ui-port', 'ui'], env: {} as Record<string, string>, message: 'receiver: --ui-port="ui" is not a port number (0-65535)' },
+    // Its own ports clashing: named as such, not as "another collector", and before it listens on any.
+    { what: '--grpc-port 4318 (its own HTTP port by default)', args: ['--grpc-port', '4318', '--ui-port', '0'], env: {}, message: 'receiver: --grpc-port 4318 is also its --http-port (default 4318): give each its own port' },
+    { what: '--ui-port equal to --grpc-port', args: ['--grpc-port', '14317', '--http-port', '0', '--ui-port', '14317'], env: {}, message: 'receiver: --grpc-port 14317 is also its --ui-port: give each its own port' },
     { what: 'TRACE_UI_PORT=70000', args: ['--grpc-port', '0', '--http-port', '0'], env: { TRACE_UI_PORT: '70000' }, message: 'receiver: TRACE_UI_PORT="70000" is not a port number (0-65535)' },
   ])('refuses $what with a message naming it, and exits 1', async ({ args, env, message }) => {
     const receiver = runReceiver(args, env);
