@@ -5,12 +5,13 @@
 // Ctrl-C. With --collector, the apps and the client export to that collector instead, and no
 // receiver starts. --free-ports takes free ports for everything (the browser tests use it, so
 // that they run beside a demo of yours).
-import { APP_NAMES, type AppName, APPS, type ModuleFormat, startScript, TOOL_PORTS } from '@repo/app-catalogue';
+import { type AppName, APPS, type ModuleFormat, startScript } from '@repo/app-catalogue';
 import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/config';
 import concurrently from 'concurrently';
 import { spawn } from 'node:child_process';
 import { checkAppSettings, expressMajor, orExit, readCommandLine } from './command-line.ts';
-import { busyPorts, freePorts as freePortsFor, waitUntilListening } from './local-ports.ts';
+import { claimPorts, choosePorts } from './demo-ports.ts';
+import { waitUntilListening } from './local-ports.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
 // Demo settings, said once at start: spans on screen within a second or two of each request, and
@@ -20,24 +21,11 @@ const DEMO_METRIC_INTERVAL_MS = '2000';
 const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', programmatic: 'magenta' };
 
 const { format, express, collector, freePorts } = orExit('demo', 2, readOptions);
-// The receiver reads TRACE_UI_PORT the same way.
-const uiPort = orExit('demo', 1, () => readTraceUiPort());
-const free = freePorts ? await freePortsFor(APP_NAMES.length + 3) : undefined;
-const receiverPorts = collector ? undefined : {
-  grpc: free?.[0] ?? TOOL_PORTS.otlpGrpc,
-  http: free?.[1] ?? TOOL_PORTS.otlpHttp,
-  ui: free?.[2] ?? uiPort,
-};
-const apps = APP_NAMES.map((name, i) => ({ name, port: free?.[3 + i] ?? APPS[name].defaultPort }));
-
-const busy = await busyPorts([...(receiverPorts ? Object.values(receiverPorts) : []), ...apps.map((app) => app.port)]);
-if (busy.length > 0) {
-  const collectorHint = receiverPorts && busy.some((port) => Object.values(receiverPorts).includes(port))
-    ? `; if it is a collector or Jaeger of yours, send the demo there instead: npm run demo -- --collector http://localhost:${TOOL_PORTS.otlpGrpc}`
-    : '';
-  console.error(`demo: port ${busy.join(', ')} ${busy.length === 1 ? 'is' : 'are'} already in use (find it with: ss -ltnp '( ${busy.map((port) => `sport = :${port}`).join(' or ')} )')${collectorHint}`);
-  process.exit(1);
-}
+// The receiver reads TRACE_UI_PORT the same way; set, it holds with --free-ports too.
+const uiPort = orExit('demo', 1, () => (process.env.TRACE_UI_PORT?.trim() ? readTraceUiPort() : undefined));
+const ports = await choosePorts({ collector: collector !== undefined, free: freePorts, uiPort });
+const { receiver: receiverPorts, apps } = ports;
+await claimPorts(ports);
 
 // What the apps and the client get: where to export, and the demo's short batch delay, unless set.
 const exportEnv: Record<string, string> = {

@@ -39,14 +39,24 @@ describe('npm run demo', () => {
     expect(demo.output()).not.toMatch(/^\[receiver/m);
   });
 
-  it('names the OTLP port that is taken, suggests --collector, and exits 1', async () => {
-    // Taken by this test, or by a collector or demo already running here: either way, taken.
+  it('names a port of its own that is taken, suggests --collector, and exits 1', async () => {
+    // A port of the test's own, given as the trace UI's: beside a demo of yours, its ports are free.
     const holder = net.createServer();
-    await new Promise<void>((resolve) => holder.once('error', () => resolve()).listen(TOOL_PORTS.otlpGrpc, () => resolve()));
+    await new Promise<void>((resolve) => holder.listen(0, 'localhost', resolve));
     onTestFinished(() => void holder.close());
-    const demo = runDemo([]);
+    const port = (holder.address() as net.AddressInfo).port;
+    const demo = runDemo(['--free-ports'], { TRACE_UI_PORT: String(port) });
     expect(await demo.exited).toBe(1);
-    expect(demo.output()).toMatch(new RegExp(`^demo: port [\\d, ]*${TOOL_PORTS.otlpGrpc}[\\d, ]* (is|are) already in use .*npm run demo -- --collector http://localhost:${TOOL_PORTS.otlpGrpc}\\n$`));
+    expect(demo.output()).toMatch(new RegExp(`^demo: port ${port} is already in use .*npm run demo -- --collector http://localhost:${TOOL_PORTS.otlpGrpc}\\n$`));
+  });
+
+  it('a second demo on the ports of one running says that a demo is running there, and where, rather than suggesting --collector', async () => {
+    const first = runDemo(['--free-ports']);
+    const [, ui, port] = await first.waitForOutput(/the trace UI will be at (http:\/\/localhost:(\d+))/, 60_000);
+    await first.waitForOutput(/Trace UI: http/, 60_000);
+    const second = runDemo(['--free-ports'], { TRACE_UI_PORT: port });
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(new RegExp(`^demo: a demo is already running here \\(pid ${first.child.pid}, [^)]*\\) on ports [\\d, ]*\\b${port}\\b[\\d, ]*: its trace UI is ${ui}; use it, or stop it \\(Ctrl-C\\) first\\n$`));
   });
 
   // Exit 2 for a command line it cannot use, 1 for a setting.
