@@ -8,10 +8,10 @@
 import { type AppName, APPS, type ModuleFormat, startScript } from '@repo/app-catalogue';
 import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/config';
 import concurrently from 'concurrently';
-import { spawn } from 'node:child_process';
 import { checkAppSettings, expressMajor, orExit, readCommandLine } from './command-line.ts';
 import { claimPorts, choosePorts } from './demo-ports.ts';
-import { waitUntilListening } from './local-ports.ts';
+import { followTrees, sendOriginalRequests } from './demo-requests.ts';
+import { checkCollector } from './collector-check.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
 // Demo settings, said once at start: spans on screen within a second or two of each request, and
@@ -26,6 +26,8 @@ const uiPort = orExit('demo', 1, () => (process.env.TRACE_UI_PORT?.trim() ? read
 const ports = await choosePorts({ collector: collector !== undefined, free: freePorts, uiPort });
 const { receiver: receiverPorts, apps } = ports;
 await claimPorts(ports);
+// Before it says where the traces go: that the collector answers OTLP, over the protocol given.
+if (collector) await checkCollector(collector.url, collector.protocol).catch((error: Error) => orExit('demo', 1, () => { throw error; }));
 
 // What the apps and the client get: where to export, and the demo's short batch delay, unless set.
 const exportEnv: Record<string, string> = {
@@ -45,10 +47,10 @@ if (exportEnv.OTEL_METRIC_EXPORT_INTERVAL) {
   console.log(`demo: and their metrics every ${DEMO_METRIC_INTERVAL_MS} ms (OTEL_METRIC_EXPORT_INTERVAL=${DEMO_METRIC_INTERVAL_MS}, a demo setting; the default is 60000 ms)`);
 }
 console.log(collector
-  ? `demo: the apps and the client export to ${collector.url} over ${collector.protocol}; no receiver of the demo's own\n`
+  ? `demo: your collector at ${collector.url} answers OTLP over ${collector.protocol}: the apps and the client export there; no receiver of the demo's own\n`
   : `demo: the trace UI will be at http://localhost:${receiverPorts!.ui} (traces, one trace's waterfall, the three apps compared)\n`);
 
-const { result } = concurrently(
+const { result, commands } = concurrently(
   [
     // The node running this script: Node 24, even where the shell's `node` is older. The apps
     // send every 500 ms and the client at once, so a trace is whole after a second of quiet.
@@ -68,40 +70,18 @@ const { result } = concurrently(
 
 // Runs beside `result`: if a process fails first, killOthersOn has stopped the rest and the
 // demo exits without waiting for the health checks to time out.
-void sendOriginalRequests();
+void sendOriginalRequests({
+  apps,
+  env: exportEnv,
+  receiver: receiverPorts && { ui: `http://localhost:${receiverPorts.ui}`, printed: followTrees(commands[0].stdout) },
+  collector: collector?.url,
+});
 
 // Settles when every process has exited: after Ctrl-C (0), or at once if one of them failed.
 await result.then(
   () => process.exit(0),
   () => process.exit(1),
 );
-
-async function sendOriginalRequests(): Promise<void> {
-  const started = Date.now();
-  try {
-    await Promise.all(apps.map((app) => waitUntilListening(app.port, 30_000)));
-  } catch (error) {
-    console.error(`demo: ${(error as Error).message}`);
-    return;
-  }
-  console.log(`\ndemo: the three apps answer after ${((Date.now() - started) / 1000).toFixed(1)} s (${apps.map((app) => `${app.name} http://localhost:${app.port}`).join(', ')}); sending the original's requests through the traced client\n`);
-  // As in the original's README: `client.py <param>` once for each server; the three at once, so
-  // that every trace is on screen a second or two after the apps answer.
-  await Promise.all(apps.map((app) => runClient([app.name, '--app', app.name, '--port', String(app.port)])));
-  console.log(
-    `\ndemo: ${receiverPorts ? `open http://localhost:${receiverPorts.ui} to see the traces; the receiver also prints each one a second after its last span` : `the traces are in your collector at ${collector!.url}`}\n` +
-      `      More: npm run client -- hello   or   curl 'http://localhost:${apps[1].port}/error'   /nothing-here\n` +
-      '      Ctrl-C stops everything.\n',
-  );
-}
-
-/** `npm run client -- <args>`, on this script's Node, exporting where the apps do, its lines passed through. */
-function runClient(args: string[]): Promise<void> {
-  return new Promise((resolve) => {
-    const client = spawn(process.execPath, ['scripts/client.ts', ...args], { stdio: 'inherit', env: { ...process.env, ...exportEnv } });
-    client.once('exit', () => resolve());
-  });
-}
 
 function readOptions() {
   const { values } = readCommandLine({

@@ -2,7 +2,7 @@
 // made in its spans, log records outside any span on lines of their own, and one line per
 // request-duration series whenever its count changed.
 import {
-  formatLogRecord, formatTrace, HistogramLines, serviceOf, type ReceivedLogRecord, type ReceivedMetricPoint, type ReceivedSpan,
+  formatLogRecord, formatTrace, HistogramLines, serviceOf, type ReceivedLogRecord, type ReceivedMetricPoint, type ReceivedSpan, type TraceFormat,
 } from '@repo/trace-model';
 
 // The metric the apps record for each request (the HTTP semantic conventions' name).
@@ -23,9 +23,10 @@ interface TraceLogs {
  * The receiver's callbacks for printing, through `print`. A log record of a trace waits for its
  * trace, to be printed in its tree; if the trace has not been printed twice `traceIdleMs` after
  * the record came (a trace whose spans were not sampled, or are slow), the record is printed on
- * its own, so that none is lost; and so is one that comes after its trace was printed.
+ * its own, so that none is lost; and so is one that comes after its trace was printed. `format`:
+ * the trees' width and each one's link.
  */
-export function receiverOutput(print: (text: string) => void, traceIdleMs: number) {
+export function receiverOutput(print: (text: string) => void, traceIdleMs: number, format: TraceFormat = {}) {
   const traces = new Map<string, TraceLogs>();
   const histograms = new HistogramLines(REQUEST_DURATION);
 
@@ -60,7 +61,7 @@ export function receiverOutput(print: (text: string) => void, traceIdleMs: numbe
       logs.timer = undefined;
       logs.printed = true;
       const again = late ? `(printed again: ${late.added} more span${late.added === 1 ? '' : 's'} came)\n` : '';
-      print(`${formatTrace(spans, logs.records)}\n${again}`);
+      print(`${formatTrace(spans, logs.records, format)}\n${again}`);
     },
 
     onLogs(records: ReceivedLogRecord[]): void {

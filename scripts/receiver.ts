@@ -12,6 +12,9 @@ import { readCommandLine } from './command-line.ts';
 import { receiverOutput } from './receiver-output.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
+// The trees' width: in the demo, after its 15-column prefix ("[receiver    ] "), they fit in 100.
+const TREE_WIDTH = 85;
+
 interface ReceiverCommandConfig {
   grpcPort: number;
   httpPort: number;
@@ -57,7 +60,9 @@ function readReceiverCommandConfig(args: string[], env: Record<string, string | 
 try {
   const config = readReceiverCommandConfig(process.argv.slice(2), process.env);
   const { grpcPort, httpPort, host } = config;
-  const output = receiverOutput((text) => console.log(text), config.traceIdleMs);
+  // Each tree with its page in the UI, which starts before any trace is printed.
+  let uiUrl: string | undefined;
+  const output = receiverOutput((text) => console.log(text), config.traceIdleMs, { width: TREE_WIDTH, link: (traceId) => uiUrl && `${uiUrl}/trace/${traceId}` });
   const receiver = await startReceiver({
     grpcPort,
     httpPort,
@@ -74,6 +79,7 @@ try {
     throw error;
   });
   console.log(`OTLP receiver: gRPC on ${config.host}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${config.host}:${receiver.httpPort} (/v1/traces, /v1/metrics, /v1/logs)`);
+  uiUrl = ui.url;
   console.log(`Trace UI: ${ui.url}`);
 
   let stopping = false;

@@ -6,6 +6,7 @@ import { startTool } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import { serviceOf } from '@repo/trace-model';
 import net from 'node:net';
+import { freePorts } from '../scripts/local-ports.ts';
 import { describe, expect, it, onTestFinished } from 'vitest';
 
 /** `node scripts/demo.ts <args>`, stopped with Ctrl-C when the test ends, however it ends. */
@@ -19,24 +20,71 @@ function runDemo(args: string[], env: Record<string, string> = {}) {
 const clientLines = /(-> 200 served · trace [0-9a-f]{32}[^]*){3}/;
 
 describe('npm run demo', () => {
-  it('prints each request\'s trace whole, the client\'s spans and the app\'s in one tree, for all three apps', async () => {
+  it("prints each request's trace whole, the client's spans and the app's in one tree with its link into the UI, in 100 columns, then what to do next", async () => {
     const demo = runDemo(['--free-ports']);
+    const [, ui] = await demo.waitForOutput(/the trace UI will be at (http:\/\/localhost:\d+)/, 60_000);
     await demo.waitForOutput(clientLines, 60_000);
+    const next = await demo.waitForOutput(new RegExp(`^demo: open ${ui} for the trace UI; each trace above has its link there, /trace/<id>$`, 'm'), 20_000);
+    const output = demo.output();
+    expect(output).toContain('OTEL_BSP_SCHEDULE_DELAY=500, a demo setting');
     for (const name of APP_NAMES) {
-      await demo.waitForOutput(new RegExp(`trace [0-9a-f]{32} · client, ${APPS[name].serviceName} · \\d+ spans`), 20_000);
+      const traceId = new RegExp(`param=${name} -> 200 served · trace ([0-9a-f]{32})`).exec(output)![1];
+      // The tree: from its first line to the empty line after it, each line with the receiver's prefix.
+      const tree = new RegExp(`^\\[receiver *\\] trace ${traceId} · client, ${APPS[name].serviceName}\\b[^]*?\\n\\[receiver *\\] \\n`, 'm').exec(output);
+      expect(tree, name).not.toBeNull();
+      expect(tree![0]).toContain(`\n[receiver    ]   ${ui}/trace/${traceId}\n`);
+      expect(tree![0]).toMatch(new RegExp(`SERVER GET /server_request[^]*\\[${APPS[name].serviceName}\\]`));
+      for (const line of tree![0].trimEnd().split('\n')) expect(line.length, line).toBeLessThanOrEqual(100);
+      // What to do next comes after the trees, not before them where it would scroll away.
+      expect(tree!.index, name).toBeLessThan(next.index);
     }
-    expect(demo.output()).toContain('OTEL_BSP_SCHEDULE_DELAY=500, a demo setting');
   });
 
-  it('with --collector: the apps and the client export there, and the demo starts no receiver of its own', async () => {
+  it('with --collector: checks that the collector answers, the apps and the client export there, it says when the first export has landed, and starts no receiver of its own', async () => {
     const collector = await startReceiver({ grpcPort: 0, httpPort: null, host: '127.0.0.1' });
     onTestFinished(() => collector.close());
     const demo = runDemo(['--free-ports', '--collector', collector.grpcEndpoint]);
     await demo.waitForOutput(clientLines, 60_000);
     const services = ['client', ...APP_NAMES.map((name) => APPS[name].serviceName)];
     await collector.waitForSpans((spans) => services.every((service) => spans.some((span) => serviceOf(span) === service)), 20_000);
-    expect(demo.output()).toContain(`export to ${collector.grpcEndpoint} over grpc; no receiver of the demo's own`);
+    expect(demo.output()).toMatch(new RegExp(`^demo: your collector at ${collector.grpcEndpoint} answers OTLP over grpc: the apps and the client export there; no receiver of the demo's own$`, 'm'));
+    await demo.waitForOutput(new RegExp(`^demo: the first export has landed: your collector at ${collector.grpcEndpoint} took the client's spans$`, 'm'), 20_000);
     expect(demo.output()).not.toMatch(/^\[receiver/m);
+  });
+
+  describe('with a --collector that cannot take the telemetry: one line saying why, and the flag that fixes it, before starting anything; exit 1', () => {
+    it('nothing listens there', async () => {
+      const [port] = await freePorts(1);
+      const demo = runDemo(['--free-ports', '--collector', `http://127.0.0.1:${port}`]);
+      expect(await demo.exited).toBe(1);
+      expect(demo.output()).toBe(`demo: nothing answers at http://127.0.0.1:${port} (ECONNREFUSED): is your collector running?\n`);
+    });
+
+    it('gRPC (the default) sent to an OTLP/HTTP port, like 4318', async () => {
+      const collector = await startReceiver({ grpcPort: 0, httpPort: 0, host: '127.0.0.1' });
+      onTestFinished(() => collector.close());
+      const url = `http://127.0.0.1:${collector.httpPort}`;
+      const demo = runDemo(['--free-ports', '--collector', url]);
+      expect(await demo.exited).toBe(1);
+      expect(demo.output()).toBe(`demo: ${url} answers HTTP/1.1, not gRPC: an OTLP/HTTP port? add --protocol http/protobuf, or give its gRPC port (4317 by default)\n`);
+    });
+
+    it.each(['http/protobuf', 'http/json'])('%s sent to an OTLP/gRPC port, like 4317', async (protocol) => {
+      const collector = await startReceiver({ grpcPort: 0, httpPort: 0, host: '127.0.0.1' });
+      onTestFinished(() => collector.close());
+      const demo = runDemo(['--free-ports', '--collector', collector.grpcEndpoint, '--protocol', protocol]);
+      expect(await demo.exited).toBe(1);
+      expect(demo.output()).toBe(`demo: ${collector.grpcEndpoint} answers gRPC, not HTTP/1.1: an OTLP/gRPC port? leave out --protocol (grpc is the default), or give its OTLP/HTTP port (4318 by default)\n`);
+    });
+
+    // The negative control: the right protocol on each port passes the check.
+    it.each(['http/protobuf', 'http/json'])('(and %s sent to the OTLP/HTTP port is taken)', async (protocol) => {
+      const collector = await startReceiver({ grpcPort: 0, httpPort: 0, host: '127.0.0.1' });
+      onTestFinished(() => collector.close());
+      const url = `http://127.0.0.1:${collector.httpPort}`;
+      const demo = runDemo(['--free-ports', '--collector', url, '--protocol', protocol]);
+      await demo.waitForOutput(new RegExp(`^demo: your collector at ${url} answers OTLP over ${protocol}: `, 'm'), 20_000);
+    });
   });
 
   it('names a port of its own that is taken, suggests --collector, and exits 1', async () => {

@@ -49,7 +49,11 @@ describe('npm run receiver', () => {
       traceId, spanId, name: 'GET /server_request', kind: 2, startTimeUnixNano: '1000000', endTimeUnixNano: '3000000',
     }] }] }] });
     await receiver.waitForOutput(/└─ SERVER GET \/server_request · 2\.0 ms\n {5}· log INFO server_request\n/);
-    expect(receiver.output()).toContain(`trace ${traceId} · command-test · 1 span · 1 log record · 2.0 ms`);
+    // Its first lines: the trace, then its page in the trace UI; each line in 85 columns, 100 in the demo.
+    const [, ui] = /Trace UI: (http:\/\/localhost:\d+)/.exec(receiver.output())!;
+    expect(receiver.output()).toContain(`trace ${traceId} · command-test · 1 span · 1 log record\n  2.0 ms\n  ${ui}/trace/${traceId}\n└─ SERVER`);
+    expect((await fetch(`${ui}/trace/${traceId}`)).headers.get('content-type')).toContain('text/html');
+    expect(((await (await fetch(`${ui}/api/traces/${traceId}`)).json()) as { spanCount: number }).spanCount).toBe(1);
     expect(receiver.output()).toContain('log WARN outside any span · command-test\n');
 
     await post('metrics', durations([1, 3, 0, 0]));

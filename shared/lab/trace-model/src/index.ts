@@ -1,4 +1,4 @@
-export { formatTrace } from './format';
+export { formatTrace, type TraceFormat } from './format';
 export { formatLogRecord, logTime, severityName, type ReceivedLogRecord } from './log';
 export {
   type ExponentialHistogramPoint, type GaugePoint, type HistogramPoint, type MetricKind, type MetricValue, type ReceivedMetricPoint,

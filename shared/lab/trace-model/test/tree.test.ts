@@ -71,6 +71,29 @@ describe('formatTrace', () => {
     ]);
   });
 
+  it('with a width, fits every line in it: what does not fit goes on the next lines under its span, the tree\'s bars kept; a link under the first line', () => {
+    const attributes = { 'http.response.status_code': 200, 'http.route': '/server_request', 'url.query': `param=${'x'.repeat(30)}` };
+    const server = { ...span(id(2), 'GET /server_request', 1, id(1)), kind: 'SERVER' as const, attributes, resource: { 'service.name': 'manual-instrument-service' } };
+    const lines = formatTrace([span(id(1), 'root', 0), server, span(id(3), 'two', 2, id(1))], [], { width: 70, link: (traceId) => `http://localhost:16686/trace/${traceId}` }).split('\n');
+    expect(lines).toEqual([
+      `trace ${'a'.repeat(32)}`,
+      '  svc, manual-instrument-service · 3 spans · 1.0 ms',
+      `  http://localhost:16686/trace/${'a'.repeat(32)}`,
+      '└─ INTERNAL root · 1.0 ms · [svc]',
+      '   ├─ SERVER GET /server_request · 1.0 ms',
+      '   │    http.response.status_code=200 http.route=/server_request',
+      `   │    url.query=param=${'x'.repeat(30)}`,
+      '   │    [manual-instrument-service]',
+      '   └─ INTERNAL two · 1.0 ms · [svc]',
+    ]);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(70);
+  });
+
+  it('cuts a word longer than the width, rather than letting it run over', () => {
+    const long = { ...span(id(1), 'x'.repeat(100), 0), attributes: { note: 'y'.repeat(100) } };
+    expect(Math.max(...formatTrace([long], [], { width: 40 }).split('\n').map((line) => line.length))).toBeLessThanOrEqual(40);
+  });
+
   it('stops indenting past 40 levels, so a deep chain cannot make huge lines', () => {
     const chain = Array.from({ length: 10_000 }, (_, i) => span(id(i + 1), `s${i}`, i, i ? id(i) : undefined));
     const longest = Math.max(...formatTrace(chain).split('\n').map((line) => line.length));
