@@ -38,14 +38,19 @@ let profile: string;
 let browser: BrowserContext;
 let page: Page;
 
+/** The demo as a user runs it, on free ports, with batches every 200 ms so the test waits less: once its client's three requests are answered. */
+async function startDemo(): Promise<{ demo: ToolProcess; ui: string; apps: Record<AppName, string> }> {
+  const started = startTool('demo.ts', ['--free-ports'], { OTEL_BSP_SCHEDULE_DELAY: '200', FORCE_COLOR: '0' });
+  const [, ui] = await started.waitForOutput(/the trace UI will be at (http:\/\/localhost:\d+)/, 60_000);
+  const [answering] = await started.waitForOutput(/the three apps answer after .*/, 90_000);
+  const apps = Object.fromEntries(APP_NAMES.map((name) => [name, new RegExp(`${name} (http://localhost:\\d+)`).exec(answering)![1]])) as Record<AppName, string>;
+  await started.waitForOutput(/(-> 200 served · trace[^]*){3}/, 60_000);
+  return { demo: started, ui, apps };
+}
+
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
-  // The demo as a user runs it, on free ports, with batches every 200 ms so the test waits less.
-  demo = startTool('demo.ts', ['--free-ports'], { OTEL_BSP_SCHEDULE_DELAY: '200', FORCE_COLOR: '0' });
-  [, UI] = await demo.waitForOutput(/the trace UI will be at (http:\/\/localhost:\d+)/, 60_000);
-  const [answering] = await demo.waitForOutput(/the three apps answer after .*/, 90_000);
-  APP_URLS = Object.fromEntries(APP_NAMES.map((name) => [name, new RegExp(`${name} (http://localhost:\\d+)`).exec(answering)![1]])) as Record<AppName, string>;
-  await demo.waitForOutput(/(-> 200 served · trace[^]*){3}/, 60_000);
+  ({ demo, ui: UI, apps: APP_URLS } = await startDemo());
 
   // What a user might do next: the error route and /health.
   for (const url of Object.values(APP_URLS)) await fetch(`${url}/error`);
@@ -190,20 +195,20 @@ describe('the compare page', () => {
     ]);
     const differences = await page.locator('table.differences tbody tr').evaluateAll((trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
-    // The demo's requests came through the client: its two spans line up in all three columns,
-    // and the apps' differences sit one level down, under client-server.
+    // The demo's requests came through the client; what is compared is each app's part, its
+    // SERVER span and what is under it.
     expect(differences.map((cells) => cells[1])).toEqual([
-      'spans[0.0].attributes["url.full"]', 'spans[0.0.0].scope.name', 'spans[0.0.0].scope.version', 'spans[0.0.0].resource["service.name"]',
-      'spans[0.0.0].attributes["url.query"]', 'spans[0.0.0.0]',
+      'resource["service.name"]', 'spans[0].scope.name', 'spans[0].scope.version', 'spans[0].attributes["url.query"]', 'spans[0.0]',
     ]);
     // Each reason on the page is explainDifference's for that row's location, as the API gives it.
     const api = (await (await fetch(`${UI}/api/compare?request=${encodeURIComponent('GET /server_request')}`)).json()) as CompareView;
     expect(differences.map((cells) => cells[5])).toEqual(api.rows.map((row) => explainDifference({ ...row, urlPath: '/server_request' })));
     expect(differences.at(-1)!.slice(2, 5)).toEqual(['(absent)', 'INTERNAL request handler', 'INTERNAL request handler']);
     expect(await page.locator('table.differences tr.unexplained').count()).toBe(0);
-    expect(await page.locator('table.compare .service.differs').allTextContents()).toEqual(APP_NAMES.map((name) => APPS[name].serviceName).map((service) => `service: ${service}4`));
+    // The service names differ in the resource row, marked with their row's number.
+    expect(await page.locator('table.compare tbody tr').first().locator('li.differs').allTextContents()).toEqual(APP_NAMES.map((name) => `service.name ${APPS[name].serviceName}1`));
     // The manual app's missing express span is marked in its column with the row's number.
-    expect(await page.locator('table.compare td.absent.differs').textContent()).toBe('no span here6');
+    expect(await page.locator('table.compare td.absent.differs').textContent()).toBe('no span here5');
     await screenshot('compare');
   });
 
@@ -228,6 +233,36 @@ describe('the compare page', () => {
     expect(await row.locator('td.where').textContent()).toBe('spans[0].attributes["http.route"]');
     expect(await row.locator('td').last().textContent()).toBe(UNEXPLAINED);
   });
+});
+
+// Point 5 of issue 26's Why, as a user did it: the demo's traces through the client, then one curl
+// to the automatic app beside them, then GET /error to that app alone. On a demo of the test's
+// own, so that no other test's requests are there.
+describe('the compare page after the README\'s next steps', () => {
+  it('compares a curl\'s trace with the client\'s like with like (only the known differences), and says there is nothing to compare when one app traced a request, and what to send', async () => {
+    const own = await startDemo();
+    onTestFinished(async () => {
+      await own.demo.stop('SIGINT');
+    });
+    const compare = async (request: string) => (await (await fetch(`${own.ui}/api/compare?request=${encodeURIComponent(request)}`)).json()) as CompareView;
+
+    await fetch(`${own.apps.automatic}/server_request?param=hi`);
+    await expect.poll(async () => (await compare('GET /server_request')).columns[1].trace?.spans[0].attributes['url.query'], { timeout: 10_000 }).toBe('param=hi');
+    await page.goto(`${own.ui}/compare?request=${encodeURIComponent('GET /server_request')}`);
+    await page.locator('table.differences').waitFor();
+    expect(await page.locator('table.differences td.where').allTextContents()).toEqual([
+      'resource["service.name"]', 'spans[0].scope.name', 'spans[0].scope.version', 'spans[0].attributes["url.query"]', 'spans[0.0]',
+    ]);
+    expect(await page.locator('table.differences tr.unexplained').count()).toBe(0);
+
+    await fetch(`${own.apps.automatic}/error`);
+    await expect.poll(async () => (await compare('GET /error')).columns[1].trace?.spans.length, { timeout: 10_000 }).toBe(2);
+    await page.goto(`${own.ui}/compare?request=${encodeURIComponent('GET /error')}`);
+    await page.locator('h2.nothing-to-compare').waitFor();
+    expect(await page.locator('p.hint', { hasText: 'Only automatic has traced GET /error' }).textContent()).toBe('Only automatic has traced GET /error; send it to manual and programmatic too:');
+    expect(await page.locator('ul.send li').allTextContents()).toEqual([`curl '${own.apps.manual}/error'`, `curl '${own.apps.programmatic}/error'`]);
+    expect(await page.getByText(/^\d+ differences?$/).count()).toBe(0);
+  }, 120_000);
 });
 
 describe('untrusted input', () => {
@@ -257,6 +292,8 @@ describe('live update', () => {
     // A request that no other test compares (a 404), so that this test can run in any order.
     await fetch(`${APP_URLS[WITHOUT_EXPRESS_SPANS]}/nothing-here?param=live`);
     await expect.poll(() => rows().count(), { timeout: 10_000 }).toBe(before + 1);
+    // Its SERVER span is named by its method alone; the list says what it was.
+    expect(await rowOf(service(WITHOUT_EXPRESS_SPANS), '404 not found: GET /nothing-here').count()).toBe(1);
     expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await expect.poll(() => page.locator('#live').textContent()).toBe('live');
   });

@@ -1,15 +1,17 @@
-// The compare page's JSON: the three apps' newest traces of one request, normalized and compared.
-import { APP_NAMES, type AppName, APPS, explainDifference, explainUntraced, UNEXPLAINED } from '@repo/app-catalogue';
+// The compare page's JSON: the three apps' newest traces of one request, normalized and compared
+// like with like: each app's SERVER span and the spans under it, whatever sent the request (the
+// client's spans above it, or nothing: a curl).
+import { APP_NAMES, type AppName, APPS, appsTracing, explainDifference, explainUntraced, UNEXPLAINED } from '@repo/app-catalogue';
 import { histogramTotals, type Attributes, type ReceivedMetricPoint, type ReceivedSpan } from '@repo/trace-model';
 import { compareTraces, normalizeTrace, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
-import { summarize, type TraceSummary } from './views';
+import { serverSubtree, summarize, type TraceSummary } from './views';
 
 export interface CompareColumn {
   app: AppName;
   service: string;
   /** The web engine its trace names (`express 4.21.2`), as the trace list shows it. */
   servedOn?: string;
-  /** The app's newest trace of the request, normalized as diffTraces compares it. */
+  /** The app's newest trace of the request from its SERVER span down, normalized as diffTraces compares it. */
   trace?: NormalizedTrace & { traceId: string; startTime: number };
   /** Why there is no trace to show. */
   note?: string;
@@ -25,6 +27,11 @@ export interface CompareView {
   unexplained: string;
   /** Each app's http.server.request.duration, one entry per series (attribute set), its latest point. */
   requestMetric: Record<AppName, MetricSeries[]>;
+  /**
+   * Fewer than two apps traced the request: nothing to compare yet. The apps that did, and the
+   * others that would (not those that leave it untraced), each with the curl for it if its port is known.
+   */
+  tooFew?: { traced: AppName[]; send: { app: AppName; command?: string }[] };
 }
 
 /** One series of a histogram: its attributes, and its latest (cumulative) count, sum and buckets. */
@@ -56,26 +63,37 @@ export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: str
   const metric = requestMetric(points);
   const newest = new Map<string, { spans: ReceivedSpan[]; summary: TraceSummary }>();
   const services = new Set(APP_NAMES.map((name) => APPS[name].serviceName));
+  // Each app's port, as its newest SERVER span says: for the curl that would send it a request.
+  const ports = new Map<string, { port: number; time: number }>();
   for (const spans of traces.values()) {
     // Keyed by the app that served the request, whether it came straight or through the client.
     const summary = summarize(spans);
     if (!summary.servedBy || !services.has(summary.servedBy)) continue;
     const key = `${summary.servedBy} ${summary.request}`;
     if ((newest.get(key)?.summary.startTime ?? -Infinity) < summary.startTime) newest.set(key, { spans, summary });
+    const port = serverSubtree(spans)[0].attributes['server.port'];
+    if (typeof port === 'number' && (ports.get(summary.servedBy)?.time ?? -Infinity) < summary.startTime) ports.set(summary.servedBy, { port, time: summary.startTime });
   }
   const requests = [...new Set([...newest.values()].map(({ summary }) => summary.request!))].sort();
   const request = wanted ?? (requests.includes('GET /server_request') ? 'GET /server_request' : requests[0]);
   if (!request) return { requests, columns: APP_NAMES.map((app) => ({ app, service: APPS[app].serviceName, note: 'No trace yet.' })), rows: [], unexplained: UNEXPLAINED, requestMetric: metric };
 
-  const urlPath = request.slice(request.indexOf(' ') + 1);
+  const [method, urlPath] = [request.slice(0, request.indexOf(' ')), request.slice(request.indexOf(' ') + 1)];
   const normalized: Partial<Record<AppName, NormalizedTrace>> = {};
   const columns = APP_NAMES.map((app): CompareColumn => {
     const found = newest.get(`${APPS[app].serviceName} ${request}`);
     const base = { app, service: APPS[app].serviceName };
     if (!found) return { ...base, note: explainUntraced(app, urlPath) };
     if (found.spans.length > MAX_COMPARED_SPANS) return { ...base, note: `Its trace has ${found.spans.length} spans, too many to compare.` };
-    normalized[app] = normalizeTrace(found.spans);
+    normalized[app] = normalizeTrace(serverSubtree(found.spans));
     return { ...base, servedOn: found.summary.servedOn, trace: { traceId: found.summary.traceId, startTime: found.summary.startTime, ...normalized[app] } };
   });
-  return { requests, request, columns, rows: compareTraces(normalized, (difference) => explainDifference({ ...difference, urlPath })), unexplained: UNEXPLAINED, requestMetric: metric };
+  const view = { requests, request, columns, unexplained: UNEXPLAINED, requestMetric: metric };
+  const traced = APP_NAMES.filter((app) => normalized[app]);
+  if (traced.length >= 2) return { ...view, rows: compareTraces(normalized, (difference) => explainDifference({ ...difference, urlPath })) };
+  const send = APP_NAMES.filter((app) => !normalized[app] && appsTracing(urlPath).includes(app)).map((app) => {
+    const port = ports.get(APPS[app].serviceName)?.port;
+    return port === undefined ? { app } : { app, command: `curl ${method === 'GET' ? '' : `-X ${method} `}'http://localhost:${port}${urlPath}'` };
+  });
+  return { ...view, rows: [], tooFew: { traced, send } };
 }

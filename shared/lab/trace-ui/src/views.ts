@@ -21,6 +21,8 @@ export interface TraceSummary {
   servedBy?: string;
   /** The web engine that service names in its resource (webengine.name and .version): `express 4.21.2`. */
   servedOn?: string;
+  /** Its http.response.status_code: the list names a 404 so. */
+  statusCode?: number;
 }
 
 export interface TraceList {
@@ -108,13 +110,31 @@ export function summarize(spans: ReceivedSpan[]): TraceSummary {
  * The request that the first SERVER span in tree order served (the root of a request sent
  * straight to an app, or under the client's spans), and the service that served it.
  */
-function servedRequest(placed: ReceivedSpan[]): Pick<TraceSummary, 'request' | 'servedBy' | 'servedOn'> | undefined {
+function servedRequest(placed: ReceivedSpan[]): Pick<TraceSummary, 'request' | 'servedBy' | 'servedOn' | 'statusCode'> | undefined {
   const server = placed.find((span) => span.kind === 'SERVER');
   const method = server?.attributes['http.request.method'];
   const path = server?.attributes['url.path'];
   if (typeof method !== 'string' || typeof path !== 'string') return undefined;
   const { 'webengine.name': engine, 'webengine.version': version } = server!.resource;
-  return { request: `${method} ${path}`, servedBy: serviceOf(server!), ...(engine ? { servedOn: [engine, version].filter(Boolean).join(' ') } : {}) };
+  const status = server!.attributes['http.response.status_code'];
+  return {
+    request: `${method} ${path}`, servedBy: serviceOf(server!), ...(engine ? { servedOn: [engine, version].filter(Boolean).join(' ') } : {}),
+    ...(typeof status === 'number' ? { statusCode: status } : {}),
+  };
+}
+
+/**
+ * The first SERVER span in tree order and the spans under it, the SERVER span made a root: what an
+ * app made of a request, whatever sent it (the client's spans above it, or nothing).
+ */
+export function serverSubtree(spans: ReceivedSpan[]): ReceivedSpan[] {
+  const placed = placeSpans(spans).map(({ span }) => span);
+  const server = placed.find((span) => span.kind === 'SERVER');
+  if (!server) return spans;
+  const { parentSpanId: _caller, ...root } = server;
+  const ids = new Set([server.spanId]);
+  const under = placed.filter((span) => span !== server && span.parentSpanId !== undefined && ids.has(span.parentSpanId) && ids.add(span.spanId));
+  return [root, ...under];
 }
 
 /** A trace's spans, and under each the log records made in it (`logs`: the trace's records). */

@@ -26,14 +26,14 @@ afterEach(async () => {
 });
 
 /** Sends one trace like an app's over real OTLP/gRPC: a SERVER span, and a child if asked. */
-async function sendTrace(service: string, options: { path?: string; child?: string; error?: boolean; resource?: Record<string, string> } = {}): Promise<string> {
+async function sendTrace(service: string, options: { path?: string; child?: string; error?: boolean; resource?: Record<string, string>; attributes?: Record<string, string | number> } = {}): Promise<string> {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service, ...options.resource }),
     spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.grpcEndpoint }) })],
   });
   const tracer = provider.getTracer('ui-test');
   const path = options.path ?? '/server_request';
-  const server = tracer.startSpan(`GET ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'url.path': path } });
+  const server = tracer.startSpan(`GET ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'url.path': path, ...options.attributes } });
   if (options.child) {
     const child = tracer.startSpan(options.child, {}, trace.setSpan(ROOT_CONTEXT, server));
     if (options.error) {
@@ -87,9 +87,9 @@ describe('the JSON API', () => {
     expect(body.traces).toMatchObject([{ traceId, service: 'client', services: ['client', APPS.manual.serviceName], rootName: 'client', request: 'GET /server_request' }]);
     const compared = (await get<CompareView>('/api/compare')).body;
     expect(compared.columns.map((column) => column.trace?.traceId)).toEqual([traceId, undefined, undefined]);
-    expect(compared.columns[0].trace!.spans.map((span) => [span.position, span.name, span.resource?.['service.name']])).toEqual([
-      ['0', 'client', undefined], ['0.0', 'GET /server_request', APPS.manual.serviceName],
-    ]);
+    // The compare page takes the app's part: its SERVER span down, made the root, with its service's resource.
+    expect(compared.columns[0].trace!.spans.map((span) => [span.position, span.name, span.parent])).toEqual([['0', 'GET /server_request', undefined]]);
+    expect(compared.columns[0].trace!.resource['service.name']).toBe(APPS.manual.serviceName);
   });
 
   it('filters by service, and limits the list', async () => {
@@ -140,6 +140,40 @@ describe('the JSON API', () => {
     ]);
     expect(body.unexplained).toBe(UNEXPLAINED);
     expect((await get<CompareView>('/api/compare')).body.request).toBe('GET /server_request');
+  });
+
+  it('compares like with like: the SERVER span and what is under it, whether the request came through the client or straight', async () => {
+    await sendClientTrace(APPS.manual.serviceName);
+    await sendTrace(APPS.automatic.serviceName, { child: 'request handler' });
+    await receiver.waitForSpans((spans) => spans.length === 4);
+    const { body } = await get<CompareView>('/api/compare?request=GET%20/server_request');
+    expect(body.columns.map((c) => c.trace?.spans.map((span) => `${span.position} ${span.kind} ${span.name}`))).toEqual([
+      ['0 SERVER GET /server_request'], ['0 SERVER GET /server_request', '0.0 INTERNAL request handler'], undefined,
+    ]);
+    // Only what the approaches are known to differ in: no row for the client's spans above one of them.
+    expect(body.rows.map((r) => [r.where, r.explanation === UNEXPLAINED])).toEqual([['resource["service.name"]', false], ['spans[0.0]', false]]);
+    expect(body.tooFew).toBeUndefined();
+  });
+
+  it('with fewer than two apps\' traces of a request: nothing to compare, and where to send it (an app\'s port from its spans, if it sent any)', async () => {
+    await sendTrace(APPS.manual.serviceName, { attributes: { 'server.port': 8081 } });
+    await sendTrace(APPS.automatic.serviceName, { path: '/error', error: true, child: 'request handler', attributes: { 'server.port': 8082 } });
+    await receiver.waitForSpans((spans) => spans.length === 3);
+    const { body } = await get<CompareView>('/api/compare?request=GET%20/error');
+    expect(body.rows).toEqual([]);
+    expect(body.tooFew).toEqual({ traced: ['automatic'], send: [{ app: 'manual', command: "curl 'http://localhost:8081/error'" }, { app: 'programmatic' }] });
+    // The negative control: with a second app's trace, there is something to compare.
+    await sendTrace(APPS.manual.serviceName, { path: '/error', attributes: { 'server.port': 8081 } });
+    await receiver.waitForSpans((spans) => spans.length === 4);
+    expect((await get<CompareView>('/api/compare?request=GET%20/error')).body.tooFew).toBeUndefined();
+  });
+
+  it('names a request that no route answered (404) in the list', async () => {
+    await sendTrace(APPS.automatic.serviceName, { path: '/nothing-here', attributes: { 'http.response.status_code': 404 } });
+    await sendTrace(APPS.automatic.serviceName, { attributes: { 'http.response.status_code': 200 } });
+    await receiver.waitForSpans((spans) => spans.length === 2);
+    const { body } = await get<TraceList>('/api/traces');
+    expect(body.traces.map((t) => [t.request, t.statusCode])).toEqual([['GET /server_request', 200], ['GET /nothing-here', 404]]);
   });
 
   it('says which Express served each trace, from the webengine.* attributes of the serving app\'s resource, in the list and the compare view', async () => {

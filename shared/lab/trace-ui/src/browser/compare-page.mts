@@ -59,10 +59,12 @@ export function drawCompare(redraw: () => void): Promise<void> {
       : el('p', { class: 'hint' }, 'No differences.');
     return [
       el('div', { class: 'toolbar' }, el('h1', {}, 'Compare'), picker),
-      el('p', { class: 'quiet' }, 'The newest trace of this request from each app, as diffTraces compares them: ids and times left out; ports, pids, hosts and paths replaced.'),
+      el('p', { class: 'quiet' }, 'Each app\'s SERVER span and the spans under it, from its newest trace of this request, whatever sent it (the client\'s spans above it are on the trace\'s page), as diffTraces compares them: ids and times left out; ports, pids, hosts and paths replaced.'),
       compare.request ? grid : el('p', { class: 'hint' }, 'No request traced by the three apps yet.'),
-      el('h2', {}, `${compare.rows.length} difference${compare.rows.length === 1 ? '' : 's'}`),
-      differences,
+      ...(compare.tooFew ? nothingToCompare(compare.request!, compare.tooFew) : [
+        el('h2', {}, `${compare.rows.length} difference${compare.rows.length === 1 ? '' : 's'}`),
+        differences,
+      ]),
       el('h2', {}, 'The request metric, http.server.request.duration'),
       el('p', { class: 'quiet' }, 'Each app\'s histogram, every request it served so far: one row per attribute set, with its count, its sum and its buckets (seconds).'),
       el('div', { class: 'metrics' }, ...compare.columns.map((column) => el('section', { class: 'metric', 'data-app': column.app },
@@ -72,6 +74,16 @@ export function drawCompare(redraw: () => void): Promise<void> {
           : el('p', { class: 'hint' }, 'No point yet: an app exports its metrics every OTEL_METRIC_EXPORT_INTERVAL (60 s by default).')))),
     ];
   });
+}
+
+/** Fewer than two apps traced the request: which did, and how to send it to the others. */
+function nothingToCompare(request: string, { traced, send }: NonNullable<CompareView['tooFew']>): HTMLElement[] {
+  const names = (apps: string[]) => apps.join(' and ');
+  return [
+    el('h2', { class: 'nothing-to-compare' }, 'Nothing to compare yet'),
+    el('p', { class: 'hint' }, `${traced.length ? `Only ${names(traced)} has traced ${request}` : `No app has traced ${request}`}; send it to ${names(send.map(({ app }) => app))} too:`),
+    el('ul', { class: 'send' }, ...send.map(({ app, command }) => el('li', {}, command ? el('code', {}, command) : `${app} (its port shows once it has sent a trace)`))),
+  ];
 }
 
 /** A series: its attributes, count and sum, and its buckets as bars scaled to the largest. */

@@ -15,7 +15,9 @@ export function drawList(redraw: () => void): Promise<void> {
       el('tr', { 'data-trace-id': trace.traceId, class: trace.hasError ? 'error' : '' },
         el('td', {}, time(trace.startTime)),
         el('td', {}, el('span', { class: 'service' }, trace.services.join(' → '))),
-        el('td', {}, el('a', { href: `/trace/${trace.traceId}` }, trace.rootName), trace.hasError && el('span', { class: 'mark', title: 'a span has status ERROR' }, '✗ error')),
+        el('td', {}, el('a', { href: `/trace/${trace.traceId}` }, trace.rootName), trace.hasError && el('span', { class: 'mark', title: 'a span has status ERROR' }, '✗ error'),
+          // A 404's SERVER span is named by its method alone: say what it was.
+          trace.statusCode === 404 && el('span', { class: 'not-found' }, `404 not found: ${trace.request}`)),
         el('td', { class: 'number' }, String(trace.spanCount)),
         el('td', { class: 'number' }, duration(trace.durationMs)),
         el('td', {}, trace.request && el('a', { href: compareLink(trace.request), class: 'quiet' }, 'compare')),
