@@ -60,7 +60,8 @@ const { result, commands } = concurrently(
     }] : []),
     ...apps.map((app) => ({
       name: app.name,
-      command: `npm run ${startScript(format, 'start', express)} --workspace ${APPS[app.name].directory}`,
+      // --silent: no npm header before each app's lines (its start script says what goes wrong itself).
+      command: `npm run ${startScript(format, 'start', express)} --silent --workspace ${APPS[app.name].directory}`,
       prefixColor: COLORS[app.name],
       env: { ...exportEnv, PORT: String(app.port) },
     })),

@@ -1,0 +1,60 @@
+// The root's npm commands as a newcomer meets them: npm's own errors shown (a mistyped script
+// name), and, on a fresh clone before `npm ci`, every command naming `npm ci` in one line rather
+// than the shell's "turbo: not found". Run on a copy of what those commands read before anything
+// is installed (package.json, .npmrc, scripts/*.sh), so that the real install stays in place.
+import { repoRoot } from '@repo/app-process';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const SCRIPTS = Object.keys(JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts as Record<string, string>);
+// What npm run finds on PATH here comes from this checkout's node_modules/.bin: a fresh clone has none.
+const PATH_WITHOUT_INSTALL = process.env.PATH!.split(':').filter((dir) => !dir.includes('node_modules')).join(':');
+
+let clone: string;
+beforeAll(() => {
+  clone = mkdtempSync(path.join(tmpdir(), 'fresh-clone-'));
+  mkdirSync(path.join(clone, 'scripts'));
+  for (const file of ['package.json', '.npmrc']) copyFileSync(path.join(repoRoot, file), path.join(clone, file));
+  for (const file of readdirSync(path.join(repoRoot, 'scripts')).filter((name) => name.endsWith('.sh'))) {
+    copyFileSync(path.join(repoRoot, 'scripts', file), path.join(clone, 'scripts', file));
+  }
+  return () => rmSync(clone, { recursive: true, force: true });
+});
+
+const npm = (cwd: string, args: string[]) => spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, PATH: PATH_WITHOUT_INSTALL }, timeout: 30_000 });
+
+describe('on a fresh clone, before npm ci', () => {
+  // `screenshots` runs `npm run test:browser`, which says it.
+  it.each(SCRIPTS.filter((script) => script !== 'screenshots'))('npm run %s: one line naming npm ci, exit 1', (script) => {
+    const run = npm(clone, ['run', script]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`${script}: nothing is installed here (no node_modules/.bin/turbo): run npm ci first\n`);
+  });
+});
+
+describe("npm's own messages", () => {
+  it('a mistyped script: npm says there is none, and which it may have meant', () => {
+    const run = npm(clone, ['run', 'demoo']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('npm error Missing script: "demoo"');
+    expect(run.stderr).toContain('npm run demo');
+  });
+
+  it('a workspace that does not exist: npm names it', () => {
+    const run = npm(repoRoot, ['start', '--workspace', 'apps/manuel']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/npm error .*apps\/manuel/);
+  });
+});
+
+describe('the build before each command, installed', () => {
+  it('says what it does in a line while it builds, quiet otherwise', () => {
+    const run = spawnSync('scripts/build-quietly.sh', [], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, npm_lifecycle_event: 'demo' } });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe('demo: building the workspace first (turbo run build; its log only if it fails)\n');
+    expect(run.stderr).toBe('');
+  });
+});
