@@ -1,7 +1,7 @@
 // The benchmark's figures are noisy and are not tested, nor compared with one another; that it
 // runs, that each figure is there and plausible, and that it counts right, is.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, it } from 'vitest';
@@ -119,6 +119,26 @@ it('npm run bench refuses a run whose BENCH_STAGE patch the app never called', (
   const run = runBench(['--only', BREAKDOWN_APP, '--env', `BENCH_STAGE=${STAGE_NEVER_REACHED}`, '--duration', '0.5', '--warmup', '0.5', '--rounds', '1', '--rate', '300', '--latency-rate', '100']);
   expect(run.status).toBe(1);
   expect(run.stderr).toMatch(new RegExp(`^bench: ${BREAKDOWN_APP}: BENCH_STAGE=${STAGE_NEVER_REACHED} did not take effect: the app never called its patch \\(scripts/bench/bench-stages.cjs\\) in \\d+ requests answered$`, 'm'));
+}, 60_000);
+
+// A preload that makes the app itself (not npm) print 100 lines and exit 4, at start or at SIGTERM.
+function noisyFailure(when: 'start' | 'SIGTERM'): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'bench-noisy-')), 'noisy-failure.cjs');
+  const fail = 'for (let i = 1; i <= 100; i++) console.log(`noisy line ${i}`); process.exit(4);';
+  writeFileSync(file, `if (/main\\.js$/.test(process.argv[1] ?? '')) ${when === 'start' ? `{ ${fail} }` : `process.on('SIGTERM', () => { ${fail} });`}\n`);
+  return file;
+}
+
+it.each([
+  // Its 100 lines alone; after its runs, a pino line per request before them.
+  ['at start', 'start', `bench: ${BREAKDOWN_APP} did not start: it exited \\(4\\) before listening; its last 20 of 100 lines:`],
+  ['at SIGTERM, after its runs', 'SIGTERM', `bench: ${BREAKDOWN_APP}: it exited with 4 at SIGTERM; its last 20 of \\d{4,} lines:`],
+] as const)('npm run bench: a variant that fails %s says why in a line, then the app\'s last 20 lines, not all it printed', (_when, when, line) => {
+  const run = runBench(['--only', BREAKDOWN_APP, '--env', `NODE_OPTIONS=--require=${noisyFailure(when)}`, '--duration', '0.5', '--warmup', '0.5', '--rounds', '1', '--rate', '300', '--latency-rate', '100']);
+  expect(run.status).toBe(1);
+  const [first, ...rest] = run.stderr.trimEnd().split('\n');
+  expect(first).toMatch(new RegExp(`^${line}$`));
+  expect(rest).toEqual(Array.from({ length: 20 }, (_, i) => `noisy line ${81 + i}`));
 }, 60_000);
 
 it('npm run bench refuses an --only that names no app, in one line, before starting anything', () => {

@@ -11,6 +11,17 @@ export class VariantFailed extends Error {
   override name = 'VariantFailed';
 }
 
+// What a failure shows of an app's output: its end, where the reason is; all of it (a line per
+// request, a line per dropped batch) would bury it.
+const LAST_LINES = 20;
+
+/** The last lines of what an app printed, headed by how many they are of how many. */
+export function lastLines(output: string): string {
+  const lines = output.trimEnd().split('\n');
+  if (!output.trim()) return 'it printed nothing';
+  return lines.length <= LAST_LINES ? `all it printed:\n${lines.join('\n')}` : `its last ${LAST_LINES} of ${lines.length} lines:\n${lines.slice(-LAST_LINES).join('\n')}`;
+}
+
 /** The n-th ask: event loop utilisation and the main thread's GC pauses since the one before. */
 export async function askProbe(app: AppProcess, n: number) {
   process.kill(app.pid, 'SIGUSR2');
@@ -50,5 +61,5 @@ export async function stageInEffect(app: AppProcess, stage: string, answered: nu
 }
 
 async function expectOutput(app: AppProcess, pattern: RegExp, timeoutMs: number, what: string): Promise<RegExpExecArray> {
-  return app.waitForOutput(pattern, timeoutMs).catch(() => Promise.reject(new VariantFailed(`no sign of ${what} within ${timeoutMs / 1000} s. Output:\n${app.output().slice(-4000)}`)));
+  return app.waitForOutput(pattern, timeoutMs).catch(() => Promise.reject(new VariantFailed(`no sign of ${what} within ${timeoutMs / 1000} s; ${lastLines(app.output())}`)));
 }

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { APPS, startScript } from '@repo/app-catalogue';
 import { collectOutput, repoRoot } from '@repo/app-process';
+import { lastLines } from './app-probe.ts';
 import type { BenchReceiver } from './bench-receiver.ts';
 import type { Variant } from './variants.ts';
 
@@ -70,7 +71,7 @@ function startUnderCallgrind(variant: Variant, scratch: string, env: Record<stri
   // Whichever comes first: its "listening on" line, or the reason there will be none.
   const ended = new Promise<never>((_, reject) => {
     child.once('error', (error) => reject(new Error(`valgrind could not start: ${error.message}`)));
-    child.once('exit', (code, signal) => reject(new Error(`exited (${signal ?? code}) before listening. Output:\n${output.output()}`)));
+    child.once('exit', (code, signal) => reject(new Error(`exited (${signal ?? code}) before listening; ${lastLines(output.output())}`)));
   });
   ended.catch(() => {}); // read by the race below, or not at all once it listens
   return {

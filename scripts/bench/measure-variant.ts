@@ -4,7 +4,7 @@
 // spans; and the SERVER spans that reached the receiver counted.
 import autocannon from 'autocannon';
 import { cpuSeconds, cpuSplit, cpuSplitBetween, peakRssMb, type CpuSplit } from './process-stats.ts';
-import { askProbe, profiledLoad, spansArrived, stageInEffect, VariantFailed } from './app-probe.ts';
+import { askProbe, lastLines, profiledLoad, spansArrived, stageInEffect, VariantFailed } from './app-probe.ts';
 import { pacedLoad } from './paced-load.ts';
 import { withApp, type RunContext } from './variant-app.ts';
 import type { Variant } from './variants.ts';
@@ -63,7 +63,7 @@ export async function measureVariant(variant: Variant, context: RunContext): Pro
     // With --cpu-prof, the latency load once more, profiled: the profiler's own cost stays out of the figures.
     const profiled = app.env.BENCH_CPU_PROFILE && latencyRate ? await profiledLoad(app, url, { rate: latencyRate, seconds: duration, connections }) : undefined;
     const exit = await app.stop('SIGTERM'); // flushes the spans still queued
-    if (exit.code !== 0) throw new VariantFailed(`exited with ${exit.code ?? exit.signal}:\n${app.output()}`);
+    if (exit.code !== 0) throw new VariantFailed(`it exited with ${exit.code ?? exit.signal} at SIGTERM; ${lastLines(app.output())}`);
     // Answered with 200. A request still in flight when a run ends is served, and traced, but
     // not counted: up to one per connection per run. (autocannon's `sent` counts more than it
     // sends when a rate is set.)

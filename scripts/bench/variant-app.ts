@@ -1,8 +1,8 @@
 // A variant's app for one measurement: started as its users start it, with the benchmark's
 // preload, its first 200 awaited (start-up), and gone afterwards, whatever happened.
-import { startApp, type AppProcess } from '@repo/app-process';
+import { AppStartError, startApp, type AppProcess } from '@repo/app-process';
 import path from 'node:path';
-import { VariantFailed } from './app-probe.ts';
+import { lastLines, VariantFailed } from './app-probe.ts';
 import type { BenchOptions } from './bench-options.ts';
 import type { BenchReceiver } from './bench-receiver.ts';
 import type { Variant } from './variants.ts';
@@ -33,12 +33,14 @@ export async function withApp<T>(variant: Variant, { options, receiver, appCpu }
   env.NODE_OPTIONS = [env.NODE_OPTIONS, `--require ${path.join(import.meta.dirname, 'app-preload.cjs')}`].filter(Boolean).join(' ');
   const started = performance.now();
   const app = await startApp(variant.app, { format: variant.format, express: variant.express, variant: variant.baseline ? 'untraced' : 'start', env, cpuList: appCpu })
-    .catch((error: Error) => Promise.reject(new VariantFailed(`${variant.name} did not start: ${error.message}`)));
+    .catch((error: Error) => Promise.reject(new VariantFailed(`${variant.name} did not start: ${error instanceof AppStartError
+      ? `it exited (${error.exit}) before listening; ${lastLines(error.output)}`
+      : error.message}`)));
   try {
     const url = `${app.url}/server_request?param=bench`;
     // Start-up: from spawn to the first 200, npm included.
     for (let tries = 0; (await fetch(url).then((r) => r.status, () => 0)) !== 200; tries++) {
-      if (tries === 100) throw new VariantFailed(`listens but does not answer 200:\n${app.output()}`);
+      if (tries === 100) throw new VariantFailed(`it listens but does not answer 200; ${lastLines(app.output())}`);
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     return await measure(Object.assign(app, { env }), url, performance.now() - started);

@@ -41,6 +41,14 @@ export interface StartAppOptions {
   timeoutMs?: number;
 }
 
+/** An app that exited before it listened: its exit code (or signal), and all it printed (also in the message). */
+export class AppStartError extends Error {
+  override name = 'AppStartError';
+  constructor(app: AppName, readonly exit: string, readonly output: string) {
+    super(`${app} exited (${exit}) before listening. Output:\n${output}`);
+  }
+}
+
 /**
  * Starts an app with its own start script, `npm start --workspace apps/<name>`. The script
  * `exec`s node, so npm's child is the app itself; stop() signals it directly.
@@ -70,7 +78,7 @@ export function startApp(name: AppName, options: StartAppOptions = {}): Promise<
   // Ready once it prints its "listening on" line (runServer's), within timeoutMs; failed if it exits first.
   const listening = Promise.race([
     waitForOutput(/listening on http:\/\/localhost:(\d+) \(pid (\d+)(?:, express ([\d.]+))?\)/, options.timeoutMs ?? 20_000),
-    exited.then(({ code, signal }) => Promise.reject(new Error(`${name} exited (${signal ?? code}) before listening. Output:\n${output()}`))),
+    exited.then(({ code, signal }) => Promise.reject(new AppStartError(name, String(signal ?? code), output()))),
   ]);
   return listening.then(
     (match): AppProcess => {
