@@ -1,7 +1,8 @@
 // `npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]` (--help): the
 // counterpart of the Python original's client.py. For each app, a span `client` and inside it
-// `client-server`, the CLIENT span that sends GET /server_request?param=<param> with the W3C
-// trace context in its headers, so the app's SERVER span continues the client's trace.
+// `client-server` (in the original of no kind, INTERNAL; here CLIENT, as the HTTP semantic
+// conventions ask of an outgoing request), which sends GET /server_request?param=<param> with the
+// W3C trace context in its headers, so the app's SERVER span continues the client's trace.
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
@@ -21,7 +22,7 @@ const ANSWER_TIMEOUT_MS = 10_000;
 
 const { positionals, values } = readCommandLine({
   command: 'client',
-  summary: 'The original\'s client.py: for each app, a span `client` and in it the CLIENT span `client-server`, which sends GET /server_request?param=<param> with the trace context.',
+  summary: 'The counterpart of the original\'s client.py: for each app, a span `client` and in it `client-server` (here a CLIENT span), which sends GET /server_request?param=<param> with the trace context.',
   positionals: { name: '<param>', help: 'the value of ?param= in the request', required: true },
   options: {
     app: { type: 'string', default: 'all', value: `${APP_NAMES.join('|')}|all`, help: 'the app to call' },

@@ -28,8 +28,9 @@ export async function sendOriginalRequests({ apps, env, receiver, collector }: F
   }
   console.log(`\ndemo: the three apps answer after ${((Date.now() - started) / 1000).toFixed(1)} s: ${apps.map((app) => `${app.name} http://localhost:${app.port}`).join(', ')}` +
     '\n      sending the original\'s requests through the traced client\n');
-  // As in the original's README: `client.py <param>` once for each server; the three at once, so
-  // that every trace is on screen a second or two after the apps answer.
+  // The original page's three requests (`curl …/server_request?param=manual`, and so on), each
+  // through the traced client as its client.py sends one; the three at once, so that every trace
+  // is on screen a second or two after the apps answer.
   const runs = await Promise.all(apps.map((app) => runClient([app.name, '--app', app.name, '--port', String(app.port)], env)));
   const more = `      More requests: npm run client -- hello   or   curl 'http://localhost:${apps[1].port}/error'   /nothing-here\n      Ctrl-C stops everything.\n`;
   if (receiver) {

@@ -1,4 +1,5 @@
-// The Python original says its manual and automatic scripts "produce the same result". This
+// The Python original's page says its manual and automatic servers "should produce the same
+// results" (run here, its manual one names its span differently and has no route or status). This
 // checks it for the three apps here: the same requests to each (test/equivalence-scenarios.ts),
 // the spans that arrive over real OTLP/gRPC, normalized and compared span by span.
 import {
@@ -303,7 +304,7 @@ describe('where they differ, and why: what each approach adds to the SERVER span
     }
   });
 
-  it('service.name: each app names itself, as the original three scripts do; every other resource attribute is the same', () => {
+  it('service.name: each app names itself, as the original\'s page names its three servers; every other resource attribute is the same', () => {
     const resources = APP_NAMES.map((app) => ({ ...normalizeTrace(traceOf('a plain request', app)).resource, 'service.name': APPS[app].serviceName }));
     expect(new Set(APP_NAMES.map((app) => normalizeTrace(traceOf('a plain request', app)).resource['service.name']))).toEqual(new Set(APP_NAMES.map((app) => APPS[app].serviceName)));
     for (const resource of resources.slice(1)) expect({ ...resource, 'service.name': '' }).toEqual({ ...resources[0], 'service.name': '' });
