@@ -80,7 +80,7 @@ function help(spec: CommandSpec<Record<string, OptionSpec>>): string {
 }
 
 /** Words on lines of at most `width` columns. */
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): string[] {
   const lines = [''];
   for (const word of text.split(' ')) {
     if (lines.at(-1) && lines.at(-1)!.length + word.length + 1 > width) lines.push('');

@@ -3,6 +3,7 @@
 // (the receiver has printed their trees) or, with --collector, once the client's export landed.
 import type { AppName } from '@repo/app-catalogue';
 import { spawn } from 'node:child_process';
+import { wrap } from './command-line.ts';
 import { waitUntilListening } from './local-ports.ts';
 
 // The receiver prints a trace a second after its last span (--trace-idle-ms 1000): well within this.
@@ -26,13 +27,13 @@ export async function sendOriginalRequests({ apps, env, receiver, collector }: F
     console.error(`demo: ${(error as Error).message}`);
     return;
   }
-  console.log(`\ndemo: the three apps answer after ${((Date.now() - started) / 1000).toFixed(1)} s: ${apps.map((app) => `${app.name} http://localhost:${app.port}`).join(', ')}` +
-    '\n      sending the original\'s requests through the traced client\n');
+  console.log(`\ndemo: the three apps answer after ${((Date.now() - started) / 1000).toFixed(1)} s; the original's requests, through the traced client:`);
+  console.log(`${wrap(apps.map((app) => `${app.name} http://localhost:${app.port}`).join(', '), 94).map((line) => `      ${line}`).join('\n')}\n`);
   // The original page's three requests (`curl …/server_request?param=manual`, and so on), each
   // through the traced client as its client.py sends one; the three at once, so that every trace
   // is on screen a second or two after the apps answer.
   const runs = await Promise.all(apps.map((app) => runClient([app.name, '--app', app.name, '--port', String(app.port)], env)));
-  const more = `      More requests: npm run client -- hello   or   curl 'http://localhost:${apps[1].port}/error'   /nothing-here\n      Ctrl-C stops everything.\n`;
+  const more = `      More: npm run client -- hello   or   curl 'http://localhost:${apps[1].port}/error'   /nothing-here\n      Ctrl-C stops everything.\n`;
   if (receiver) {
     await receiver.printed(runs.flatMap((run) => run.traceIds), TREES_TIMEOUT_MS);
     console.log(`\ndemo: open ${receiver.ui} for the trace UI; each trace above has its link there, /trace/<id>\n${more}`);

@@ -41,14 +41,14 @@ checkAppSettings('demo', { ...process.env, ...exportEnv });
 if (format === 'esm') console.log('demo: the apps run their ES module builds (npm run start:esm)');
 if (express === 4) console.log('demo: the apps run on Express 4 (npm run start:express4)');
 if (exportEnv.OTEL_BSP_SCHEDULE_DELAY) {
-  console.log(`demo: the apps send their spans every ${DEMO_BATCH_DELAY_MS} ms (OTEL_BSP_SCHEDULE_DELAY=${DEMO_BATCH_DELAY_MS}, a demo setting; the default is 5000 ms)`);
+  console.log(`demo: spans leave every ${DEMO_BATCH_DELAY_MS} ms (OTEL_BSP_SCHEDULE_DELAY=${DEMO_BATCH_DELAY_MS}, a demo setting; the default is 5000)`);
 }
 if (exportEnv.OTEL_METRIC_EXPORT_INTERVAL) {
-  console.log(`demo: and their metrics every ${DEMO_METRIC_INTERVAL_MS} ms (OTEL_METRIC_EXPORT_INTERVAL=${DEMO_METRIC_INTERVAL_MS}, a demo setting; the default is 60000 ms)`);
+  console.log(`demo: metrics every ${DEMO_METRIC_INTERVAL_MS} ms (OTEL_METRIC_EXPORT_INTERVAL=${DEMO_METRIC_INTERVAL_MS}, a demo setting; the default is 60000)`);
 }
 console.log(collector
-  ? `demo: your collector at ${collector.url} answers OTLP over ${collector.protocol}: the apps and the client export there; no receiver of the demo's own\n`
-  : `demo: the trace UI will be at http://localhost:${receiverPorts!.ui} (traces, one trace's waterfall, the three apps compared)\n`);
+  ? `demo: your collector at ${collector.url} answers OTLP over ${collector.protocol}\n      the apps and the client export there; no receiver of the demo's own\n`
+  : `demo: the trace UI will be at http://localhost:${receiverPorts!.ui} (traces, waterfalls, the apps compared)\n`);
 
 const { result, commands } = concurrently(
   [

@@ -42,7 +42,7 @@ let page: Page;
 async function startDemo(): Promise<{ demo: ToolProcess; ui: string; apps: Record<AppName, string> }> {
   const started = startTool('demo.ts', ['--free-ports'], { OTEL_BSP_SCHEDULE_DELAY: '200', FORCE_COLOR: '0' });
   const [, ui] = await started.waitForOutput(/the trace UI will be at (http:\/\/localhost:\d+)/, 60_000);
-  const [answering] = await started.waitForOutput(/the three apps answer after .*/, 90_000);
+  const [answering] = await started.waitForOutput(/the three apps answer after [^]*?\n\n/, 90_000);
   const apps = Object.fromEntries(APP_NAMES.map((name) => [name, new RegExp(`${name} (http://localhost:\\d+)`).exec(answering)![1]])) as Record<AppName, string>;
   await started.waitForOutput(/(-> 200 served · trace[^]*){3}/, 60_000);
   return { demo: started, ui, apps };
