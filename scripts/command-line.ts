@@ -79,12 +79,12 @@ function help(spec: CommandSpec<Record<string, OptionSpec>>): string {
   return [usage(spec), ...wrap(spec.summary, 100), '', ...rows.map(([left, text]) => `  ${left.padEnd(width)}${text}`)].join('\n');
 }
 
-/** Words on lines of at most `width` columns. */
-export function wrap(text: string, width: number): string[] {
+/** The parts of `text` between each `separator` (its words), on lines of at most `width` columns. */
+export function wrap(text: string, width: number, separator = ' '): string[] {
   const lines = [''];
-  for (const word of text.split(' ')) {
-    if (lines.at(-1) && lines.at(-1)!.length + word.length + 1 > width) lines.push('');
-    lines[lines.length - 1] += `${lines.at(-1) ? ' ' : ''}${word}`;
+  for (const word of text.split(separator)) {
+    if (lines.at(-1) && lines.at(-1)!.length + separator.length + word.length > width) lines.push('');
+    lines[lines.length - 1] += `${lines.at(-1) ? separator : ''}${word}`;
   }
   return lines;
 }

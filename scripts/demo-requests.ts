@@ -28,7 +28,7 @@ export async function sendOriginalRequests({ apps, env, receiver, collector }: F
     return;
   }
   console.log(`\ndemo: the three apps answer after ${((Date.now() - started) / 1000).toFixed(1)} s; the original's requests, through the traced client:`);
-  console.log(`${wrap(apps.map((app) => `${app.name} http://localhost:${app.port}`).join(', '), 94).map((line) => `      ${line}`).join('\n')}\n`);
+  console.log(`${wrap(apps.map((app) => `${app.name} http://localhost:${app.port}`).join(', '), 94, ', ').map((line) => `      ${line}`).join('\n')}\n`);
   // The original page's three requests (`curl …/server_request?param=manual`, and so on), each
   // through the traced client as its client.py sends one; the three at once, so that every trace
   // is on screen a second or two after the apps answer.
