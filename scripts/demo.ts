@@ -2,9 +2,9 @@
 // [--free-ports]`: the receiver and the three apps side by side (their ES module builds with --esm,
 // their CommonJS builds on Express 4 with --express 4), the original's
 // three requests through the traced client, then everything keeps running for more requests until
-// Ctrl-C. With --collector, the apps and the client export to that collector instead, and no
-// receiver starts. --free-ports takes free ports for everything (the browser tests use it, so
-// that they run beside a demo of yours).
+// Ctrl-C. With --collector, the apps and the client export to that collector instead, once it
+// answers OTLP over --protocol, and no receiver starts. --free-ports takes free ports for
+// everything but a TRACE_UI_PORT given (the tests use it, so that they run beside a demo of yours).
 import { type AppName, APPS, type ModuleFormat, startScript } from '@repo/app-catalogue';
 import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/config';
 import concurrently from 'concurrently';
@@ -27,7 +27,12 @@ const ports = await choosePorts({ collector: collector !== undefined, free: free
 const { receiver: receiverPorts, apps } = ports;
 await claimPorts(ports);
 // Before it says where the traces go: that the collector answers OTLP, over the protocol given.
-if (collector) await checkCollector(collector.url, collector.protocol).catch((error: Error) => orExit('demo', 1, () => { throw error; }));
+if (collector) {
+  await checkCollector(collector.url, collector.protocol).catch((error: Error) => {
+    console.error(`demo: ${error.message}`);
+    process.exit(1);
+  });
+}
 
 // What the apps and the client get: where to export, and the demo's short batch delay, unless set.
 const exportEnv: Record<string, string> = {
