@@ -2,9 +2,9 @@
 // like with like: each app's SERVER span and the spans under it, whatever sent the request (the
 // client's spans above it, or nothing: a curl).
 import { APP_NAMES, type AppName, APPS, appsTracing, explainDifference, explainUntraced, UNEXPLAINED } from '@repo/app-catalogue';
-import { histogramTotals, type Attributes, type ReceivedMetricPoint, type ReceivedSpan } from '@repo/trace-model';
+import { histogramTotals, placeSpans, type Attributes, type ReceivedMetricPoint, type ReceivedSpan } from '@repo/trace-model';
 import { compareTraces, normalizeTrace, type DifferenceRow, type NormalizedTrace } from '@repo/trace-diff';
-import { serverSubtree, summarize, type TraceSummary } from './views';
+import { summarize, type TraceSummary } from './views';
 
 export interface CompareColumn {
   app: AppName;
@@ -96,4 +96,18 @@ export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: str
     return port === undefined ? { app } : { app, command: `curl ${method === 'GET' ? '' : `-X ${method} `}'http://localhost:${port}${urlPath}'` };
   });
   return { ...view, rows: [], tooFew: { traced, send } };
+}
+
+/**
+ * The first SERVER span in tree order and the spans under it, the SERVER span made a root: what an
+ * app made of a request, whatever sent it (the client's spans above it, or nothing).
+ */
+function serverSubtree(spans: ReceivedSpan[]): ReceivedSpan[] {
+  const placed = placeSpans(spans).map(({ span }) => span);
+  const server = placed.find((span) => span.kind === 'SERVER');
+  if (!server) return spans;
+  const { parentSpanId: _caller, ...root } = server;
+  const ids = new Set([server.spanId]);
+  const under = placed.filter((span) => span !== server && span.parentSpanId !== undefined && ids.has(span.parentSpanId) && ids.add(span.spanId));
+  return [root, ...under];
 }

@@ -123,19 +123,6 @@ function servedRequest(placed: ReceivedSpan[]): Pick<TraceSummary, 'request' | '
   };
 }
 
-/**
- * The first SERVER span in tree order and the spans under it, the SERVER span made a root: what an
- * app made of a request, whatever sent it (the client's spans above it, or nothing).
- */
-export function serverSubtree(spans: ReceivedSpan[]): ReceivedSpan[] {
-  const placed = placeSpans(spans).map(({ span }) => span);
-  const server = placed.find((span) => span.kind === 'SERVER');
-  if (!server) return spans;
-  const { parentSpanId: _caller, ...root } = server;
-  const ids = new Set([server.spanId]);
-  const under = placed.filter((span) => span !== server && span.parentSpanId !== undefined && ids.has(span.parentSpanId) && ids.add(span.spanId));
-  return [root, ...under];
-}
 
 /** A trace's spans, and under each the log records made in it (`logs`: the trace's records). */
 export function traceDetail(spans: ReceivedSpan[], logs: ReceivedLogRecord[] = []): TraceDetail {
