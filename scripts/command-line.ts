@@ -1,7 +1,7 @@
 // How the project's commands refuse what they cannot use: one line, `<command>: <why>`, then exit
 // (2 for a command line, 1 for a setting), never a stack trace.
 import { EXPRESS_MAJORS, type ExpressMajor, type ModuleFormat } from '@repo/app-catalogue';
-import { readTelemetryConfig } from '@repo/telemetry/config';
+import { readOtelSettings, withSharedEnv } from '@repo/telemetry/settings';
 
 /** `read()`'s value, or its error's message in one line and the process gone with `code`. */
 export function orExit<T>(command: string, code: 1 | 2, read: () => T): T {
@@ -25,7 +25,7 @@ export function expressMajor(value: string, format: ModuleFormat = 'cjs'): Expre
 export function checkAppSettings(command: string, env: Record<string, string | undefined>): void {
   orExit(command, 1, () => {
     try {
-      readTelemetryConfig({ serviceName: command }, env);
+      readOtelSettings(withSharedEnv(env));
     } catch (error) {
       throw new Error(`cannot start: ${(error as Error).message}`);
     }

@@ -6,7 +6,7 @@
 // receiver starts. --free-ports takes free ports for everything (the browser tests use it, so
 // that they run beside a demo of yours).
 import { APP_NAMES, type AppName, APPS, type ModuleFormat, startScript, TOOL_PORTS } from '@repo/app-catalogue';
-import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/config';
+import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/settings';
 import concurrently from 'concurrently';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';

@@ -1,6 +1,6 @@
 // The equivalence suite's requests and what each approach is expected to make of them, as data:
 // test/equivalence.test.ts sends every scenario to every app and holds the spans to these tables.
-import { type AppName, type KnownDifference } from '@repo/app-catalogue';
+import { APP_NAMES, type AppEntry, type AppName, APPS, type KnownDifference } from '@repo/app-catalogue';
 import { repoRoot } from '@repo/app-process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,33 +14,14 @@ function installedVersion(pkg: string): string {
   return JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 }
 
-/** What an approach makes besides the SERVER span, the same for every request. */
-export interface Approach {
-  /** The instrumentation scope of the SERVER span. */
-  serverScope: { name: string; version?: string };
-  /** Every instrumentation scope in its traces. */
-  scopes: string[];
-  /** Whether instrumentation-express adds its INTERNAL spans (a scenario lists which). */
-  expressSpans: boolean;
-  /**
-   * The span active in the route handlers, which gets a handler's exception event and the log
-   * records written there: the SERVER span, or the express handler's INTERNAL span.
-   */
-  handlerSpan: 'SERVER' | 'INTERNAL';
-}
+/** What an approach makes besides the SERVER span, from the catalogue; the SERVER span's scope with the version installed. */
+export type Approach = Omit<AppEntry['spans'], 'serverScope'> & { serverScope: { name: string; version?: string } };
 
-const INSTRUMENTATION_HTTP = { name: '@opentelemetry/instrumentation-http', version: installedVersion('@opentelemetry/instrumentation-http') };
-const INSTRUMENTED: Approach = {
-  serverScope: INSTRUMENTATION_HTTP,
-  scopes: ['@opentelemetry/instrumentation-express', '@opentelemetry/instrumentation-http'],
-  expressSpans: true,
-  handlerSpan: 'INTERNAL',
-};
-export const APPROACHES: Record<AppName, Approach> = {
-  manual: { serverScope: { name: 'otel-three-ways-manual' }, scopes: ['otel-three-ways-manual'], expressSpans: false, handlerSpan: 'SERVER' },
-  automatic: INSTRUMENTED,
-  programmatic: INSTRUMENTED,
-};
+/** The scope's version where the scope is a package's (an instrumentation library's): the one installed. */
+function scopeOf(name: string): Approach['serverScope'] {
+  return name.startsWith('@opentelemetry/') ? { name, version: installedVersion(name) } : { name };
+}
+export const APPROACHES = Object.fromEntries(APP_NAMES.map((app) => [app, { ...APPS[app].spans, serverScope: scopeOf(APPS[app].spans.serverScope) }])) as Record<AppName, Approach>;
 
 export interface Scenario {
   /** Request target; `?param=` names the request in the app's log. */

@@ -9,22 +9,6 @@ import { startAppForTest } from './app-fixture.ts';
 import { describe, expect, it } from 'vitest';
 import { inBatches, rawRequest, sendRaw } from './http-requests.ts';
 
-/** What each approach does that the others do not, stated once: the tests below read it. */
-interface Behaviour {
-  /** Says in one line when export fails and when it works again: the shared telemetry package's reporter. */
-  reportsOutages: boolean;
-  /**
-   * On SIGTERM, the spans of requests still in flight: exported, or lost because the register hook
-   * shuts the SDK down on the signal itself, before the app has answered them.
-   */
-  inFlightAtSigterm: 'exported' | 'lost';
-}
-const BEHAVIOUR: Record<AppName, Behaviour> = {
-  manual: { reportsOutages: true, inFlightAtSigterm: 'exported' },
-  automatic: { reportsOutages: false, inFlightAtSigterm: 'lost' },
-  programmatic: { reportsOutages: true, inFlightAtSigterm: 'exported' },
-};
-
 /**
  * A collector that is down: the port is held by a listener that drops every connection, so that
  * no other process can take the port before a receiver binds it again (release, then bind).
@@ -88,9 +72,9 @@ describe.each(APP_NAMES)('the %s app', (name) => {
       // The queue (100) bounds what is kept while the collector is missing.
       expect(serverSpans(receiver, name, 'down').length).toBeLessThanOrEqual(100);
 
-      // An app without the reporter (no code of its own) says nothing: the SDK is silent unless OTEL_LOG_LEVEL is set.
+      // Every app, the automatic one included, preloads the concise diagnostics: one line when the outage starts, one when it ends.
       const output = app.output();
-      const lines = BEHAVIOUR[name].reportsOutages ? 1 : 0;
+      const lines = 1;
       expect(count(output, /telemetry: span export failed \(14 UNAVAILABLE/)).toBe(lines);
       expect(count(output, /telemetry: span export works again; \d+ spans in \d+ failed batches were lost/)).toBe(lines);
       // Log records and metric points go to the same collector: one line at most for each signal's outage too.
@@ -170,10 +154,9 @@ describe.each(APP_NAMES)('the %s app', (name) => {
       // Exit code 0: the app stopped before its own 10 s deadline, past which it exits with 1.
       expect(exit.code).toBe(0);
       const exported = serverSpans(receiver, name, 'load').length;
-      console.log(`${name}, ${signal} under load: ${answered} answered, ${exported} spans exported, exit ${exit.code} after ${exit.ms} ms`);
       // Where the register hook shuts the SDK down on SIGTERM itself, the requests in flight at
       // that moment (at most one per client, 20 here) are answered but their spans lost.
-      const mayLose = signal === 'SIGTERM' && BEHAVIOUR[name].inFlightAtSigterm === 'lost' ? 20 : 0;
+      const mayLose = signal === 'SIGTERM' && APPS[name].inFlightAtSigterm === 'lost' ? 20 : 0;
       expect(answered - exported).toBeGreaterThanOrEqual(0);
       expect(answered - exported).toBeLessThanOrEqual(mayLose);
     } finally {
@@ -185,8 +168,8 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     expect(await inFlightSpans(name, 'SIGINT')).toBe(1);
   });
 
-  it.each(MODULE_FORMATS)(`built as %s: on SIGTERM, a request still arriving is answered and its span ${BEHAVIOUR[name].inFlightAtSigterm}`, async (format) => {
-    expect(await inFlightSpans(name, 'SIGTERM', format)).toBe(BEHAVIOUR[name].inFlightAtSigterm === 'exported' ? 1 : 0);
+  it.each(MODULE_FORMATS)(`built as %s: on SIGTERM, a request still arriving is answered and its span ${APPS[name].inFlightAtSigterm}`, async (format) => {
+    expect(await inFlightSpans(name, 'SIGTERM', format)).toBe(APPS[name].inFlightAtSigterm === 'exported' ? 1 : 0);
   });
 
   it('takes 1,200 hostile requests without crashing, answers each sanely, exports well-formed spans and no secret', async () => {

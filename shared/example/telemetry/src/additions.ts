@@ -1,0 +1,5 @@
+// The project's three optional additions, in the order they must run, for one `--require
+// @repo/telemetry/additions` in every start script: each file says what it adds.
+import './check-settings';
+import './concise-diagnostics';
+import './express-resource';
