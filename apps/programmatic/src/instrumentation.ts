@@ -5,8 +5,9 @@
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { context, diag } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { diag } from '@opentelemetry/api';
 
 const sdk = new NodeSDK({
   instrumentations: [
@@ -16,6 +17,9 @@ const sdk = new NodeSDK({
       // Health checks are not traced: every path Express routes to /health (its routes ignore
       // case and a trailing slash).
       ignoreIncomingRequestHook: (request) => /^\/health\/?$/i.test(request.url?.split('?')[0] ?? ''),
+      // The OTLP/HTTP exporters' own requests (sent with tracing suppressed): no span is made for
+      // them, and without this they would still be measured in http.client.request.duration.
+      ignoreOutgoingRequestHook: () => isTracingSuppressed(context.active()),
     }),
     new ExpressInstrumentation(),
     // The span's ids on each pino line, and each record sent as an OpenTelemetry log record.

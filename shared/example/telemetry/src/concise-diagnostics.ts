@@ -3,7 +3,8 @@
 // when it starts and one when it ends, rather than an error for every failed batch. Without this
 // file the SDK says nothing unless OTEL_LOG_LEVEL is set, and then a line (or a stack) per batch.
 import { diag, DiagLogLevel } from '@opentelemetry/api';
-import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import type { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import { bothModuleFormats } from './module-formats';
 
 interface ExportResult { code: number; error?: Error }
 type Export = (this: object, items: unknown, done: (result: ExportResult) => void) => void;
@@ -27,10 +28,10 @@ let droppedSpans: { count: number; sinceExport: boolean } | undefined;
 if (!process.env.OTEL_LOG_LEVEL?.trim()) {
   diag.setLogger({ error: say, warn: say, info: () => {}, debug: () => {}, verbose: () => {} }, { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true });
   // The SDK reports a failed export once per batch and a successful one never: to say when an
-  // outage starts and ends, every OTLP exporter's results are watched, in the CommonJS copy of
-  // the exporters' base class and in the ES module one that an ES module app loads.
-  watchExports(OTLPExporterBase.prototype);
-  void import('@opentelemetry/otlp-exporter-base').then((esm) => watchExports(esm.OTLPExporterBase.prototype), () => {});
+  // outage starts and ends, every OTLP exporter's results are watched, in both module formats.
+  for (const copy of bothModuleFormats<{ OTLPExporterBase: typeof OTLPExporterBase }>('@opentelemetry/otlp-exporter-base')) {
+    watchExports(copy.OTLPExporterBase.prototype as unknown as { export: Export });
+  }
   process.once('exit', () => {
     for (const [signal, outage] of outages) report(`exiting while ${signal} export fails: ${outage.lost} ${itemsOf(signal)} in ${outage.failedBatches} failed batches were not delivered`);
     if (droppedSpans) report(`exiting with the span queue full: ${droppedSpans.count} spans were dropped`);
