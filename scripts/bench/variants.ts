@@ -1,7 +1,7 @@
 // The benchmark's variants: each app as its users start it, against the baseline of the same
 // module format; and, for --breakdown, the pipeline switched on one stage at a time.
 import { APP_NAMES, APPS, type AppName, BASELINE_APP, type ExpressMajor, type ModuleFormat } from '@repo/app-catalogue';
-import { formatPairs } from './bench-options.ts';
+import { formatPairs, type Build } from './bench-options.ts';
 import type { BenchReceiver } from './bench-receiver.ts';
 
 /** The stages app-preload.cjs can switch off (BENCH_STAGE), each by patching one SDK method. */
@@ -27,11 +27,6 @@ export interface Variant {
 
 const none = () => ({});
 
-/** A build the main table runs: a module format on an Express major (Express 4: CommonJS only). */
-export interface Build {
-  format: ModuleFormat;
-  express: ExpressMajor;
-}
 
 // Spans alone, as before the apps exported metrics and logs: what those two signals cost.
 const TRACES_ONLY = { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };

@@ -9,8 +9,8 @@ import { parseEnv } from 'node:util';
 
 export const OTLP_PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
 export type OtlpProtocol = (typeof OTLP_PROTOCOLS)[number];
-export const SIGNALS = ['traces', 'metrics', 'logs'] as const;
-export type Signal = (typeof SIGNALS)[number];
+const SIGNALS = ['traces', 'metrics', 'logs'] as const;
+type Signal = (typeof SIGNALS)[number];
 // What NodeSDK 0.300 builds for each OTEL_<SIGNAL>_EXPORTER name, besides `none`.
 const EXPORTERS: Record<Signal, string[]> = { traces: ['otlp', 'zipkin', 'console'], metrics: ['otlp', 'prometheus', 'console'], logs: ['otlp', 'console'] };
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
