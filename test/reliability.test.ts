@@ -54,7 +54,7 @@ async function untilExportWorks(app: AppProcess, receiver: Receiver, timeoutMs =
 const serverSpans = (receiver: Receiver, name: AppName, param: string) =>
   receiver.spans().filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === APPS[name].serviceName &&
     String(s.attributes['url.query']).startsWith(`param=${param}-`));
-const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'g'))?.length ?? 0;
+const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern.source, `${pattern.flags}g`))?.length ?? 0;
 
 describe.each(APP_NAMES)('the %s app', (name) => {
   it('with no collector at start: serves every request, reports the failure in one line, and exports once one comes up', async () => {
@@ -76,13 +76,30 @@ describe.each(APP_NAMES)('the %s app', (name) => {
       const output = app.output();
       const lines = 1;
       expect(count(output, /telemetry: span export failed \(14 UNAVAILABLE/)).toBe(lines);
-      expect(count(output, /telemetry: span export works again; \d+ spans in \d+ failed batches were lost/)).toBe(lines);
+      expect(count(output, /telemetry: span export works again; \d+ spans? in \d+ failed batch(es)? (was|were) lost/)).toBe(lines);
       // Log records and metric points go to the same collector: one line at most for each signal's outage too.
       for (const signal of ['metric', 'log record']) expect(count(output, new RegExp(`telemetry: ${signal} export failed`)), signal).toBeLessThanOrEqual(lines);
       expect(count(output, /UNAVAILABLE/)).toBe(count(output, /telemetry: [\w ]+ export failed \(14 UNAVAILABLE/));
     } finally {
       await app.stop('SIGKILL');
       await (receiver?.close() ?? down.release());
+    }
+  });
+
+  it('on SIGTERM with no collector: exits 0, says in one line per signal what was not delivered, and prints no stack trace', async () => {
+    const down = await downCollector();
+    const app = await startAppForTest(name, { env: env(down.port) });
+    try {
+      expect(await requests(app, 20, 'undelivered')).toEqual(Array(20).fill(200));
+      const exit = await app.stop('SIGTERM');
+      const output = app.output();
+      expect(exit.code, output).toBe(0);
+      expect(count(output, /^telemetry: exiting while span export fails: \d+ spans? in \d+ failed batch(es)? (was|were) not delivered$/m), output).toBe(1);
+      expect(count(output, /^telemetry: exiting while log record export fails: \d+ log records? in \d+ failed batch(es)? (was|were) not delivered$/m), output).toBe(1);
+      // Nothing but the app's own lines and one line per telemetry problem: no stack, no error object.
+      expect(output.split('\n').filter((line) => line && !line.startsWith('{') && !line.startsWith('telemetry: ') && !/^(listening on|SIGTERM: )/.test(line)), output).toEqual([]);
+    } finally {
+      await down.release();
     }
   });
 
@@ -125,6 +142,28 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     } finally {
       await app.stop('SIGKILL');
       for (const socket of connections) socket.destroy();
+      silent.close();
+    }
+  });
+
+  it('with a collector that never answers and a queue of 20 spans: says once that the queue filled up, however many spans it drops', async () => {
+    const silent = net.createServer(() => {}).listen(0, 'localhost');
+    await new Promise((resolve) => silent.once('listening', resolve));
+    // Each held export times out after 300 ms: the SDK says how many it dropped only when a span fits again.
+    const app = await startAppForTest(name, {
+      env: env((silent.address() as net.AddressInfo).port, { OTEL_BSP_MAX_QUEUE_SIZE: '20', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_EXPORTER_OTLP_TIMEOUT: '300' }),
+    });
+    try {
+      const full = app.waitForOutput(/^telemetry: the span queue filled up/m, 15_000);
+      let filled = false;
+      void full.then(() => (filled = true), () => {});
+      for (let round = 0; !filled && round < 50; round++) expect(await requests(app, 50, `queue-full-${round}`)).toEqual(Array(50).fill(200));
+      await full;
+      expect(await requests(app, 200, 'queue-still-full')).toEqual(Array(200).fill(200));
+      expect(count(app.output(), /^telemetry: the span queue filled up \(OTEL_BSP_MAX_QUEUE_SIZE\): \d+ spans? (was|were) dropped; /m)).toBe(1);
+      expect(count(app.output(), /Dropped/)).toBe(0);
+    } finally {
+      await app.stop('SIGKILL');
       silent.close();
     }
   });

@@ -43,7 +43,7 @@ describe('concise diagnostics', () => {
     for (const n of [5, 1]) exporter.export(points(n) as never, () => {});
     expect(lines()).toEqual([
       'telemetry: metric export failed (down); the app keeps serving, failed batches are dropped, and this is reported once until export works again',
-      'telemetry: metric export works again; 5 metric points in 1 failed batches were lost',
+      'telemetry: metric export works again; 5 metric points in 1 failed batch were lost',
     ]);
   });
 
@@ -72,8 +72,8 @@ describe('concise diagnostics', () => {
     exporter.export(items(1) as never, () => {});
     exporterAnswering('Trace', ok).export(items(1) as never, () => {});
     expect(lines()).toEqual([
-      'telemetry: the span queue is full (OTEL_BSP_MAX_QUEUE_SIZE): new spans are dropped until the exporter catches up; reported once until it has',
-      'telemetry: the span queue has room again; 110 spans were dropped',
+      'telemetry: the span queue filled up (OTEL_BSP_MAX_QUEUE_SIZE): 66 spans were dropped; spans are dropped while the exporter falls behind, and this is reported once until it has caught up',
+      'telemetry: the span queue has room again; 110 spans were dropped in all',
     ]);
   });
 });
