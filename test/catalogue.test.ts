@@ -45,9 +45,9 @@ describe.each(APP_NAMES)('the %s app', (app) => {
     expect(Object.keys(scripts).filter((name) => name.startsWith('start')).sort()).toEqual([...new Set(names)].sort());
   });
 
-  it(`has OpenTelemetry code in src/ exactly when the catalogue says so (${APPS[app].telemetryCode ? 'it has' : 'none'})`, () => {
+  it(`has OpenTelemetry code in src/ exactly when the catalogue's approach is not configuration only (${APPS[app].approach})`, () => {
     const sources = readdirSync(path.join(repoRoot, APPS[app].directory, 'src')).map((file) => read(`${APPS[app].directory}/src/${file}`));
-    expect(sources.some((source) => source.includes("from '@opentelemetry/"))).toBe(APPS[app].telemetryCode);
+    expect(sources.some((source) => source.includes("from '@opentelemetry/"))).toBe(APPS[app].approach !== 'configuration only');
   });
 });
 

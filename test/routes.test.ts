@@ -56,7 +56,7 @@ describe('the routes in createApp()', () => {
   });
 });
 
-describe.each(APP_NAMES.filter((app) => !APPS[app].telemetryCode))('the %s app', (app) => {
+describe.each(APP_NAMES.filter((app) => APPS[app].approach === 'configuration only'))('the %s app', (app) => {
   it('loads no OpenTelemetry module of its own: it is configured only by OTEL_* variables and its start script', () => {
     const dir = path.join(repoRoot, APPS[app].directory);
     const loaded = spawnSync(process.execPath, ['-e', `require('./dist/cjs/app.js'); require('@repo/server-lifecycle');

@@ -16,6 +16,11 @@ export type ModuleFormat = (typeof MODULE_FORMATS)[number];
  */
 export type StartVariant = 'start' | 'untraced' | 'without-loader-hook';
 
+export type Approach = 'by hand' | 'instrumentations in code' | 'configuration only';
+
+/** Who names a request's route: Express itself (req.route), or instrumentation-express from the layers it saw. */
+export type RouteSource = 'express' | 'instrumentation-express';
+
 export interface AppEntry {
   name: AppName;
   /** Its folder, from the repository root: the npm workspace. */
@@ -26,8 +31,11 @@ export interface AppEntry {
   defaultPort: number;
   /** Its start scripts besides `start`, each for both module formats (its package.json's scripts). */
   startVariants: StartVariant[];
-  /** Whether src/ holds OpenTelemetry code: the automatic app has none, only its start scripts and otel.env. */
-  telemetryCode: boolean;
+  /**
+   * How its telemetry is written: the SERVER span by hand with the API, instrumentation libraries
+   * registered in code, or configuration only (start scripts and otel.env, no OpenTelemetry code in src/).
+   */
+  approach: Approach;
   /** The module of its build whose exports createApp() uses as telemetry middlewares (the approach, not the routes). */
   telemetryMiddlewares?: string;
   /** What it makes besides the SERVER span, the same for every request. */
@@ -40,6 +48,8 @@ export interface AppEntry {
     expressSpans: boolean;
     /** The span active in the route handlers, which gets a handler's exception event and its log records. */
     handlerSpan: 'SERVER' | 'INTERNAL';
+    /** Where the SERVER span's http.route comes from: the route Express matched, or instrumentation-express's reckoning of it. */
+    routeFrom: RouteSource;
   };
   /** The routes it leaves untraced (and unmeasured), each with why: every URL Express routes there. */
   untracedRoutes: Record<string, string>;
@@ -52,23 +62,24 @@ const INSTRUMENTED: AppEntry['spans'] = {
   scopes: ['@opentelemetry/instrumentation-express', '@opentelemetry/instrumentation-http'],
   expressSpans: true,
   handlerSpan: 'INTERNAL',
+  routeFrom: 'instrumentation-express',
 };
 
 export const APPS: Record<AppName, AppEntry> = {
   manual: {
     name: 'manual', directory: 'apps/manual', serviceName: 'manual-instrument-service', defaultPort: 8081,
-    startVariants: [], telemetryCode: true, telemetryMiddlewares: 'server-span.js',
-    spans: { serverScope: 'otel-three-ways-manual', scopes: ['otel-three-ways-manual'], expressSpans: false, handlerSpan: 'SERVER' },
+    startVariants: [], approach: 'by hand', telemetryMiddlewares: 'server-span.js',
+    spans: { serverScope: 'otel-three-ways-manual', scopes: ['otel-three-ways-manual'], expressSpans: false, handlerSpan: 'SERVER', routeFrom: 'express' },
     untracedRoutes: {}, inFlightAtSigterm: 'exported',
   },
   automatic: {
     name: 'automatic', directory: 'apps/automatic', serviceName: 'auto-instrument-service', defaultPort: 8082,
-    startVariants: ['untraced', 'without-loader-hook'], telemetryCode: false,
+    startVariants: ['untraced', 'without-loader-hook'], approach: 'configuration only',
     spans: INSTRUMENTED, untracedRoutes: {}, inFlightAtSigterm: 'lost',
   },
   programmatic: {
     name: 'programmatic', directory: 'apps/programmatic', serviceName: 'programmatic-instrument-service', defaultPort: 8083,
-    startVariants: [], telemetryCode: true, spans: INSTRUMENTED,
+    startVariants: [], approach: 'instrumentations in code', spans: INSTRUMENTED,
     untracedRoutes: { '/health': 'The programmatic app leaves /health untraced (ignoreIncomingRequestHook), as health checks often are.' },
     inFlightAtSigterm: 'exported',
   },
