@@ -12,7 +12,7 @@ root=$(cd ../.. && pwd)
 # The @repo/ packages this app imports, each of which must be built before the app is.
 missing_packages() {
   for dep in $(sed -n 's/^ *"\(@repo\/[^"]*\)".*/\1/p' package.json); do
-    [ -f "$root/node_modules/$dep/dist/index.js" ] || echo "$dep"
+    [ -n "$(ls -A "$root/node_modules/$dep/dist" 2>/dev/null)" ] || echo "$dep"
   done
 }
 

@@ -15,8 +15,8 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { APP_NAMES, type AppName, APPS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
-import { createSpanProcessors, readTelemetryConfigOrExit, useConciseDiagnostics } from '@repo/telemetry';
-import { orExit, readCommandLine } from './command-line.ts';
+import { withSharedEnv } from '@repo/telemetry/settings';
+import { checkAppSettings, orExit, readCommandLine } from './command-line.ts';
 
 const ANSWER_TIMEOUT_MS = 10_000;
 
@@ -40,12 +40,13 @@ const targets = orExit('client', 2, (): { app: AppName; url: URL }[] => {
     return { app, url };
   });
 });
-// The same OTEL_* handling as the apps (service name, exporter, protocol, endpoint, batching); a
-// setting it cannot use: one line, exit 1.
-const config = readTelemetryConfigOrExit({ serviceName: 'client', command: 'client' });
-useConciseDiagnostics(config);
+// The apps' settings (otel.env) under the caller's OTEL_* variables, read by NodeSDK as in the
+// apps; a setting it cannot use: one line, exit 1; the apps' concise diagnostics.
+checkAppSettings('client', process.env);
+Object.assign(process.env, withSharedEnv({ OTEL_SERVICE_NAME: 'client', ...process.env }));
+await import('@repo/telemetry/concise-diagnostics');
 // Spans only: the client records no metric and writes no log.
-const sdk = new NodeSDK({ serviceName: config.serviceName, spanProcessors: createSpanProcessors(config), metricReaders: [], logRecordProcessors: [], instrumentations: [] });
+const sdk = new NodeSDK({ metricReaders: [], logRecordProcessors: [], instrumentations: [] });
 // Registers the tracer provider, and the W3C propagator and context manager that inject() uses.
 sdk.start();
 const tracer = trace.getTracer('otel-three-ways-client');

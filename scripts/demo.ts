@@ -6,7 +6,7 @@
 // answers OTLP over --protocol, and no receiver starts. --free-ports takes free ports for
 // everything but a TRACE_UI_PORT given (the tests use it, so that they run beside a demo of yours).
 import { type AppName, APPS, type ModuleFormat, startScript } from '@repo/app-catalogue';
-import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/config';
+import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/settings';
 import concurrently from 'concurrently';
 import { checkAppSettings, expressMajor, orExit, readCommandLine } from './command-line.ts';
 import { claimPorts, choosePorts } from './demo-ports.ts';

@@ -7,7 +7,7 @@
 import { TOOL_PORTS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
 import { startReceiver } from '@repo/otlp-receiver';
-import { startTraceUi } from '@repo/trace-ui';
+import { hostInUrl, startTraceUi } from '@repo/trace-ui';
 import { readCommandLine } from './command-line.ts';
 import { receiverOutput } from './receiver-output.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
@@ -78,7 +78,7 @@ try {
     await receiver.close();
     throw error;
   });
-  console.log(`OTLP receiver: gRPC on ${config.host}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${config.host}:${receiver.httpPort} (/v1/traces, /v1/metrics, /v1/logs)`);
+  console.log(`OTLP receiver: gRPC on ${hostInUrl(config.host)}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${hostInUrl(config.host)}:${receiver.httpPort} (/v1/traces, /v1/metrics, /v1/logs)`);
   uiUrl = ui.url;
   console.log(`Trace UI: ${ui.url}`);
 

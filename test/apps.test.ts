@@ -1,6 +1,6 @@
 // Each app as a user runs it (`npm start --workspace apps/<name>`), exporting over real OTLP to
 // a real receiver. What the three produce compared span by span is test/equivalence.test.ts.
-import { APP_NAMES, APPS, MODULE_FORMATS } from '@repo/app-catalogue';
+import { APP_NAMES, APPS, appsTracing, MODULE_FORMATS } from '@repo/app-catalogue';
 import { type AppProcess, repoRoot, startApp } from '@repo/app-process';
 import { startReceiver, type Receiver } from '@repo/otlp-receiver';
 import type { ReceivedSpan } from '@repo/trace-model';
@@ -20,6 +20,9 @@ afterAll(() => receiver?.close());
 function exportEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint, OTEL_BSP_SCHEDULE_DELAY: '100', ...extra };
 }
+
+// The routes the catalogue says some app leaves untraced.
+const UNTRACED_ROUTES = [...new Set(APP_NAMES.flatMap((app) => Object.keys(APPS[app].untracedRoutes)))];
 
 const serverSpans = (spans: ReceivedSpan[], service: string, param: string) =>
   spans.filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === service && s.attributes['url.query'] === `param=${param}`);
@@ -92,6 +95,21 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     }
   });
 
+  // Express routes a path in any letter case, and with a trailing slash, to the same handler: an
+  // untraced route stays untraced for all of them, and the other apps trace every one.
+  it.each(UNTRACED_ROUTES)('traces %s, in every spelling Express routes to its handler, exactly where the catalogue says it does', async (route) => {
+    const spellings = [route, route.toUpperCase(), `${route}/`, `${route.toUpperCase()}/`];
+    const expected = appsTracing(route).includes(name);
+    for (const [i, spelling] of spellings.entries()) {
+      expect(await fetch(`${app.url}${spelling}?param=${name}-spelling-${i}`).then((r) => r.text()), spelling).toBe('ok');
+    }
+    // A request after them all, traced by every app: once its span is in, theirs would be too.
+    await fetch(`${app.url}/server_request?param=${name}-after-spellings`);
+    await receiver.waitForSpans((s) => serverSpans(s, APPS[name].serviceName, `${name}-after-spellings`).length === 1);
+    const traced = spellings.map((_, i) => serverSpans(receiver.spans(), APPS[name].serviceName, `${name}-spelling-${i}`).length);
+    expect(traced).toEqual(spellings.map(() => (expected ? 1 : 0)));
+  });
+
   it('says the port is in use and exits 1 when PORT is taken', async () => {
     const holder = net.createServer().listen(0);
     await new Promise((resolve) => holder.once('listening', resolve));
@@ -111,8 +129,10 @@ describe.each(APP_NAMES)('the %s app', (name) => {
 describe.each(APP_NAMES)('the %s app, started with a setting it cannot use', (name) => {
   it.each([
     ['OTEL_EXPORTER_OTLP_PROTOCOL', 'foo', 'OTEL_EXPORTER_OTLP_PROTOCOL="foo" is not one of grpc, http/protobuf, http/json'],
-    ['OTEL_TRACES_EXPORTER', 'zipkn', 'OTEL_TRACES_EXPORTER="zipkn": "zipkn" is not one of otlp, console, none'],
-    ['OTEL_BSP_SCHEDULE_DELAY', 'soon', 'OTEL_BSP_SCHEDULE_DELAY="soon" is not a whole number >= 0'],
+    ['OTEL_TRACES_EXPORTER', 'zipkn', 'OTEL_TRACES_EXPORTER="zipkn": "zipkn" is not one of otlp, zipkin, console, none'],
+    ['OTEL_BSP_SCHEDULE_DELAY', 'soon', 'OTEL_BSP_SCHEDULE_DELAY="soon" is not a whole number >= 1'],
+    // No scheme: the exporters would take "localhost:" for one, and every export would fail.
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'localhost:4318', 'OTEL_EXPORTER_OTLP_ENDPOINT="localhost:4318" is not a URL starting with http:// or https:// (for example http://localhost:4317)'],
     ['PORT', 'abc', 'PORT="abc" is not a port number (0-65535)'],
   ])('%s=%s: prints "cannot start: <why>" and nothing else, and exits 1', (variable, value, why) => {
     // A free port unless PORT is the setting tried, and a deadline: an app that took the value would listen until killed.

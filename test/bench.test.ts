@@ -1,5 +1,6 @@
 // The benchmark's figures are noisy and are not tested, nor compared with one another; that it
 // runs, that each figure is there and plausible, and that it counts right, is.
+import { APP_NAMES, APPS } from '@repo/app-catalogue';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,18 +77,18 @@ it('npm run bench -- --instructions counts instructions per request under callgr
 // The app the breakdown's short run measures (the one with the fewest rows), its rows: the stage
 // app-preload.cjs switches off, whether spans still reach the receiver, and the row each adds to;
 // and the stage that app never reaches, for the refusal below (it loads no instrumentation-express).
-const BREAKDOWN_APP = 'manual';
+const BREAKDOWN_APP = APP_NAMES.find((app) => !APPS[app].spans.expressSpans)!;
 const BREAKDOWN_ROWS = [
-  { name: 'manual: SDK on, sampling off', stage: undefined, exports: false, to: 'baseline' },
-  { name: 'manual: spans recorded, not queued', stage: 'no-processor', exports: false, to: 'SDK on, sampling off' },
-  { name: 'manual: queued, exporter drops', stage: 'drop', exports: false, to: 'spans recorded, not queued' },
-  { name: 'manual: + serialized to protobuf', stage: 'serialize', exports: false, to: 'queued, exporter drops' },
-  { name: 'manual: + sent over gRPC (as shipped)', stage: undefined, exports: true, to: '+ serialized to protobuf' },
-  { name: 'manual: sent over http/protobuf', stage: undefined, exports: true, to: '+ sent over gRPC (as shipped)' },
-];
+  { name: 'SDK on, sampling off', stage: undefined, exports: false, to: 'baseline' },
+  { name: 'spans recorded, not queued', stage: 'no-processor', exports: false, to: 'SDK on, sampling off' },
+  { name: 'queued, exporter drops', stage: 'drop', exports: false, to: 'spans recorded, not queued' },
+  { name: '+ serialized to protobuf', stage: 'serialize', exports: false, to: 'queued, exporter drops' },
+  { name: '+ sent over gRPC (as shipped)', stage: undefined, exports: true, to: '+ serialized to protobuf' },
+  { name: 'sent over http/protobuf', stage: undefined, exports: true, to: '+ sent over gRPC (as shipped)' },
+].map((row) => ({ ...row, name: `${BREAKDOWN_APP}: ${row.name}` }));
 const STAGE_NEVER_REACHED = 'no-express';
 // The main table's variants, in the order it prints them.
-const MAIN_VARIANTS = ['baseline', 'manual', 'automatic', 'programmatic'];
+const MAIN_VARIANTS = ['baseline', ...APP_NAMES];
 
 it('npm run bench -- --breakdown runs each row with its stage in effect, and each row says what it adds to', () => {
   const rows = BREAKDOWN_ROWS;
@@ -144,6 +145,6 @@ it.each([
 it('npm run bench refuses an --only that names no app, in one line, before starting anything', () => {
   const run = spawnSync(process.execPath, [BENCH, '--only', `${BREAKDOWN_APP},nginx`], { encoding: 'utf8', timeout: 20_000 });
   expect(run.status).toBe(2);
-  expect(run.stderr).toBe(`bench: --only "${BREAKDOWN_APP},nginx": "nginx" is not one of manual, automatic, programmatic\n`);
+  expect(run.stderr).toBe(`bench: --only "${BREAKDOWN_APP},nginx": "nginx" is not one of ${APP_NAMES.join(', ')}\n`);
   expect(run.stdout).toBe('');
 });

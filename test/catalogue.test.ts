@@ -1,10 +1,9 @@
 // The apps state their own defaults, so that each reads alone; the tools and tests read them from
 // @repo/app-catalogue. This holds the two together, as test/routes.test.ts holds the routes, by
 // what the apps do and what their package files say. (Each app's service name: test/apps.test.ts.)
-import { APP_NAMES, APPS, MODULE_FORMATS, startScript, type AppName, type StartVariant } from '@repo/app-catalogue';
+import { APP_NAMES, APPS, MODULE_FORMATS, startScript } from '@repo/app-catalogue';
 import { repoRoot } from '@repo/app-process';
-import { readTelemetryConfig } from '@repo/telemetry';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
@@ -12,9 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { startAppForTest } from './app-fixture.ts';
 
 const read = (file: string) => readFileSync(path.join(repoRoot, file), 'utf8');
-const otelEnv = parseEnv(read('apps/automatic/otel.env'));
-// The start variants each app has besides `start`: the automatic app's baseline and negative control.
-const VARIANTS: Record<AppName, StartVariant[]> = { manual: [], automatic: ['untraced', 'without-loader-hook'], programmatic: [] };
+const sharedEnv = parseEnv(read('shared/example/telemetry/otel.env'));
 
 /** Holds `port` (all interfaces, as the apps listen) unless something already does; released when done. */
 async function holdPort(port: number): Promise<() => void> {
@@ -38,21 +35,26 @@ describe.each(APP_NAMES)('the %s app', (app) => {
     }
   });
 
-  it('has the start scripts the catalogue names, for both builds and on Express 4', () => {
+  it('has exactly the start scripts the catalogue names, for both builds and on Express 4', () => {
     const scripts = JSON.parse(read(`${APPS[app].directory}/package.json`)).scripts as Record<string, string>;
     const names = [
       ...MODULE_FORMATS.map((format) => startScript(format)), startScript('cjs', 'start', 4),
-      ...VARIANTS[app].flatMap((variant) => MODULE_FORMATS.map((format) => startScript(format, variant))),
-      ...VARIANTS[app].filter((variant) => variant === 'untraced').map((variant) => startScript('cjs', variant, 4)),
+      ...APPS[app].startVariants.flatMap((variant) => MODULE_FORMATS.map((format) => startScript(format, variant))),
+      ...APPS[app].startVariants.filter((variant) => variant === 'untraced').map((variant) => startScript('cjs', variant, 4)),
     ];
-    for (const name of names) expect(scripts, name).toHaveProperty(name);
+    expect(Object.keys(scripts).filter((name) => name.startsWith('start')).sort()).toEqual([...new Set(names)].sort());
+  });
+
+  it(`has OpenTelemetry code in src/ exactly when the catalogue's approach is not configuration only (${APPS[app].approach})`, () => {
+    const sources = readdirSync(path.join(repoRoot, APPS[app].directory, 'src')).map((file) => read(`${APPS[app].directory}/src/${file}`));
+    expect(sources.some((source) => source.includes("from '@opentelemetry/"))).toBe(APPS[app].approach !== 'configuration only');
   });
 });
 
-describe("the project's telemetry defaults", () => {
-  it('are the same in the automatic app\'s otel.env and in the telemetry package of the other two: OTLP over gRPC, a queue of 8192', () => {
-    const config = readTelemetryConfig({ serviceName: 'x' }, {});
-    expect({ protocol: otelEnv.OTEL_EXPORTER_OTLP_PROTOCOL, queue: Number(otelEnv.OTEL_BSP_MAX_QUEUE_SIZE) })
-      .toEqual({ protocol: config.traces.otlpProtocol, queue: config.traces.batch.maxQueueSize });
+describe.each(APP_NAMES)("the %s app's otel.env", (app) => {
+  it('names the service the catalogue gives, and repeats nothing of the otel.env the three share', () => {
+    const own = parseEnv(read(`${APPS[app].directory}/otel.env`));
+    expect(own.OTEL_SERVICE_NAME).toBe(APPS[app].serviceName);
+    expect(Object.keys(own).filter((name) => name in sharedEnv)).toEqual([]);
   });
 });

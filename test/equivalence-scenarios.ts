@@ -1,6 +1,6 @@
 // The equivalence suite's requests and what each approach is expected to make of them, as data:
 // test/equivalence.test.ts sends every scenario to every app and holds the spans to these tables.
-import { type AppName, type KnownDifference } from '@repo/app-catalogue';
+import { APP_NAMES, type AppEntry, type AppName, APPS, type KnownDifference, type RouteSource } from '@repo/app-catalogue';
 import { repoRoot } from '@repo/app-process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,33 +14,14 @@ function installedVersion(pkg: string): string {
   return JSON.parse(readFileSync(path.join(repoRoot, 'node_modules', pkg, 'package.json'), 'utf8')).version;
 }
 
-/** What an approach makes besides the SERVER span, the same for every request. */
-export interface Approach {
-  /** The instrumentation scope of the SERVER span. */
-  serverScope: { name: string; version?: string };
-  /** Every instrumentation scope in its traces. */
-  scopes: string[];
-  /** Whether instrumentation-express adds its INTERNAL spans (a scenario lists which). */
-  expressSpans: boolean;
-  /**
-   * The span active in the route handlers, which gets a handler's exception event and the log
-   * records written there: the SERVER span, or the express handler's INTERNAL span.
-   */
-  handlerSpan: 'SERVER' | 'INTERNAL';
-}
+/** What an approach makes besides the SERVER span, from the catalogue; the SERVER span's scope with the version installed. */
+export type ApproachSpans = Omit<AppEntry['spans'], 'serverScope'> & { serverScope: { name: string; version?: string } };
 
-const INSTRUMENTATION_HTTP = { name: '@opentelemetry/instrumentation-http', version: installedVersion('@opentelemetry/instrumentation-http') };
-const INSTRUMENTED: Approach = {
-  serverScope: INSTRUMENTATION_HTTP,
-  scopes: ['@opentelemetry/instrumentation-express', '@opentelemetry/instrumentation-http'],
-  expressSpans: true,
-  handlerSpan: 'INTERNAL',
-};
-export const APPROACHES: Record<AppName, Approach> = {
-  manual: { serverScope: { name: 'otel-three-ways-manual' }, scopes: ['otel-three-ways-manual'], expressSpans: false, handlerSpan: 'SERVER' },
-  automatic: INSTRUMENTED,
-  programmatic: INSTRUMENTED,
-};
+/** The scope's version where the scope is a package's (an instrumentation library's): the one installed. */
+function scopeOf(name: string): ApproachSpans['serverScope'] {
+  return name.startsWith('@opentelemetry/') ? { name, version: installedVersion(name) } : { name };
+}
+export const APPROACHES = Object.fromEntries(APP_NAMES.map((app) => [app, { ...APPS[app].spans, serverScope: scopeOf(APPS[app].spans.serverScope) }])) as Record<AppName, ApproachSpans>;
 
 export interface Scenario {
   /** Request target; `?param=` names the request in the app's log. */
@@ -62,8 +43,8 @@ export interface Scenario {
   /** The INTERNAL spans instrumentation-express adds under the SERVER span on Express 5, and on Express 4. */
   express: string[];
   express4: string[];
-  /** Where the apps' SERVER spans differ, each app's name and http.route there, and why. */
-  serverDiffers?: { why: KnownDifference['name']; spans: Record<AppName, { name: string; route?: string }> };
+  /** Where the apps' SERVER spans differ, the name and http.route there by who names the route (the catalogue's routeFrom), and why. */
+  serverDiffers?: { why: KnownDifference['name']; spans: Record<RouteSource, { name: string; route?: string }> };
 }
 
 const FORWARDED = 'Forwarded: for=198.51.100.9;proto=https;host=api.example.com';
@@ -99,13 +80,13 @@ export const SCENARIOS = {
   'GET / with a query (no such route)': { path: '/?param=root', status: 404, ...NOT_FOUND },
   'GET / (no such route)': {
     path: '/', status: 404, ...NOT_FOUND,
-    serverDiffers: { why: 'route of a 404 at /', spans: { manual: { name: 'GET' }, automatic: { name: 'GET /', route: '/' }, programmatic: { name: 'GET /', route: '/' } } },
+    serverDiffers: { why: 'route of a 404 at /', spans: { express: { name: 'GET' }, 'instrumentation-express': { name: 'GET /', route: '/' } } },
   },
   'a route in other letter case (GET /SERVER_REQUEST)': {
     path: '/SERVER_REQUEST?param=capitals', ...HANDLER,
     serverDiffers: {
       why: 'route of a URL in other letter case',
-      spans: { manual: { name: 'GET /server_request', route: ROUTE }, automatic: { name: 'GET' }, programmatic: { name: 'GET' } },
+      spans: { express: { name: 'GET /server_request', route: ROUTE }, 'instrumentation-express': { name: 'GET' } },
     },
   },
   'a route with a trailing slash': { path: '/server_request/?param=slash', route: ROUTE, ...HANDLER },

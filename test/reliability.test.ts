@@ -9,22 +9,6 @@ import { startAppForTest } from './app-fixture.ts';
 import { describe, expect, it } from 'vitest';
 import { inBatches, rawRequest, sendRaw } from './http-requests.ts';
 
-/** What each approach does that the others do not, stated once: the tests below read it. */
-interface Behaviour {
-  /** Says in one line when export fails and when it works again: the shared telemetry package's reporter. */
-  reportsOutages: boolean;
-  /**
-   * On SIGTERM, the spans of requests still in flight: exported, or lost because the register hook
-   * shuts the SDK down on the signal itself, before the app has answered them.
-   */
-  inFlightAtSigterm: 'exported' | 'lost';
-}
-const BEHAVIOUR: Record<AppName, Behaviour> = {
-  manual: { reportsOutages: true, inFlightAtSigterm: 'exported' },
-  automatic: { reportsOutages: false, inFlightAtSigterm: 'lost' },
-  programmatic: { reportsOutages: true, inFlightAtSigterm: 'exported' },
-};
-
 /**
  * A collector that is down: the port is held by a listener that drops every connection, so that
  * no other process can take the port before a receiver binds it again (release, then bind).
@@ -70,7 +54,7 @@ async function untilExportWorks(app: AppProcess, receiver: Receiver, timeoutMs =
 const serverSpans = (receiver: Receiver, name: AppName, param: string) =>
   receiver.spans().filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === APPS[name].serviceName &&
     String(s.attributes['url.query']).startsWith(`param=${param}-`));
-const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern, 'g'))?.length ?? 0;
+const count = (text: string, pattern: RegExp) => text.match(new RegExp(pattern.source, `${pattern.flags}g`))?.length ?? 0;
 
 describe.each(APP_NAMES)('the %s app', (name) => {
   it('with no collector at start: serves every request, reports the failure in one line, and exports once one comes up', async () => {
@@ -88,17 +72,34 @@ describe.each(APP_NAMES)('the %s app', (name) => {
       // The queue (100) bounds what is kept while the collector is missing.
       expect(serverSpans(receiver, name, 'down').length).toBeLessThanOrEqual(100);
 
-      // An app without the reporter (no code of its own) says nothing: the SDK is silent unless OTEL_LOG_LEVEL is set.
+      // Every app, the automatic one included, preloads the concise diagnostics: one line when the outage starts, one when it ends.
       const output = app.output();
-      const lines = BEHAVIOUR[name].reportsOutages ? 1 : 0;
+      const lines = 1;
       expect(count(output, /telemetry: span export failed \(14 UNAVAILABLE/)).toBe(lines);
-      expect(count(output, /telemetry: span export works again; \d+ spans in \d+ failed batches were lost/)).toBe(lines);
+      expect(count(output, /telemetry: span export works again; \d+ spans? in \d+ failed batch(es)? (was|were) lost/)).toBe(lines);
       // Log records and metric points go to the same collector: one line at most for each signal's outage too.
       for (const signal of ['metric', 'log record']) expect(count(output, new RegExp(`telemetry: ${signal} export failed`)), signal).toBeLessThanOrEqual(lines);
       expect(count(output, /UNAVAILABLE/)).toBe(count(output, /telemetry: [\w ]+ export failed \(14 UNAVAILABLE/));
     } finally {
       await app.stop('SIGKILL');
       await (receiver?.close() ?? down.release());
+    }
+  });
+
+  it('on SIGTERM with no collector: exits 0, says in one line per signal what was not delivered, and prints no stack trace', async () => {
+    const down = await downCollector();
+    const app = await startAppForTest(name, { env: env(down.port) });
+    try {
+      expect(await requests(app, 20, 'undelivered')).toEqual(Array(20).fill(200));
+      const exit = await app.stop('SIGTERM');
+      const output = app.output();
+      expect(exit.code, output).toBe(0);
+      expect(count(output, /^telemetry: exiting while span export fails: \d+ spans? in \d+ failed batch(es)? (was|were) not delivered$/m), output).toBe(1);
+      expect(count(output, /^telemetry: exiting while log record export fails: \d+ log records? in \d+ failed batch(es)? (was|were) not delivered$/m), output).toBe(1);
+      // Nothing but the app's own lines and one line per telemetry problem: no stack, no error object.
+      expect(output.split('\n').filter((line) => line && !line.startsWith('{') && !line.startsWith('telemetry: ') && !/^(listening on|SIGTERM: )/.test(line)), output).toEqual([]);
+    } finally {
+      await down.release();
     }
   });
 
@@ -145,6 +146,28 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     }
   });
 
+  it('with a collector that never answers and a queue of 20 spans: says once that the queue filled up, however many spans it drops', async () => {
+    const silent = net.createServer(() => {}).listen(0, 'localhost');
+    await new Promise((resolve) => silent.once('listening', resolve));
+    // Each held export times out after 300 ms: the SDK says how many it dropped only when a span fits again.
+    const app = await startAppForTest(name, {
+      env: env((silent.address() as net.AddressInfo).port, { OTEL_BSP_MAX_QUEUE_SIZE: '20', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_EXPORTER_OTLP_TIMEOUT: '300' }),
+    });
+    try {
+      const full = app.waitForOutput(/^telemetry: the span queue filled up/m, 15_000);
+      let filled = false;
+      void full.then(() => (filled = true), () => {});
+      for (let round = 0; !filled && round < 50; round++) expect(await requests(app, 50, `queue-full-${round}`)).toEqual(Array(50).fill(200));
+      await full;
+      expect(await requests(app, 200, 'queue-still-full')).toEqual(Array(200).fill(200));
+      expect(count(app.output(), /^telemetry: the span queue filled up \(OTEL_BSP_MAX_QUEUE_SIZE\): \d+ spans? (was|were) dropped; /m)).toBe(1);
+      expect(count(app.output(), /Dropped/)).toBe(0);
+    } finally {
+      await app.stop('SIGKILL');
+      silent.close();
+    }
+  });
+
   it.each(['SIGTERM', 'SIGINT'] as const)('on %s under steady load: exits 0 before its 10 s deadline, and exports the span of every answered request', async (signal) => {
     const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
     const app = await startAppForTest(name, { env: env(receiver.grpcPort) });
@@ -170,10 +193,9 @@ describe.each(APP_NAMES)('the %s app', (name) => {
       // Exit code 0: the app stopped before its own 10 s deadline, past which it exits with 1.
       expect(exit.code).toBe(0);
       const exported = serverSpans(receiver, name, 'load').length;
-      console.log(`${name}, ${signal} under load: ${answered} answered, ${exported} spans exported, exit ${exit.code} after ${exit.ms} ms`);
       // Where the register hook shuts the SDK down on SIGTERM itself, the requests in flight at
       // that moment (at most one per client, 20 here) are answered but their spans lost.
-      const mayLose = signal === 'SIGTERM' && BEHAVIOUR[name].inFlightAtSigterm === 'lost' ? 20 : 0;
+      const mayLose = signal === 'SIGTERM' && APPS[name].inFlightAtSigterm === 'lost' ? 20 : 0;
       expect(answered - exported).toBeGreaterThanOrEqual(0);
       expect(answered - exported).toBeLessThanOrEqual(mayLose);
     } finally {
@@ -185,8 +207,8 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     expect(await inFlightSpans(name, 'SIGINT')).toBe(1);
   });
 
-  it.each(MODULE_FORMATS)(`built as %s: on SIGTERM, a request still arriving is answered and its span ${BEHAVIOUR[name].inFlightAtSigterm}`, async (format) => {
-    expect(await inFlightSpans(name, 'SIGTERM', format)).toBe(BEHAVIOUR[name].inFlightAtSigterm === 'exported' ? 1 : 0);
+  it.each(MODULE_FORMATS)(`built as %s: on SIGTERM, a request still arriving is answered and its span ${APPS[name].inFlightAtSigterm}`, async (format) => {
+    expect(await inFlightSpans(name, 'SIGTERM', format)).toBe(APPS[name].inFlightAtSigterm === 'exported' ? 1 : 0);
   });
 
   it('takes 1,200 hostile requests without crashing, answers each sanely, exports well-formed spans and no secret', async () => {

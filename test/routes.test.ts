@@ -31,14 +31,17 @@ function routeTable(app: ExpressApp, leaveOut: Set<unknown> = new Set()): string
 }
 
 const createApp = (app: AppName): ExpressApp => load(app, 'app.js').createApp();
-// The apps whose createApp() adds middlewares of their own telemetry (the approach, not the
-// routes), and the module that exports them.
-const TELEMETRY_MIDDLEWARES: Partial<Record<AppName, string>> = { manual: 'server-span.js' };
-const telemetryMiddlewares = () => new Set(Object.entries(TELEMETRY_MIDDLEWARES).flatMap(([app, file]) => Object.values(load(app as AppName, file))));
+// The middlewares of the apps' own telemetry (the approach, not the routes), from the modules the catalogue names.
+const telemetryMiddlewares = () => new Set(APP_NAMES.flatMap((app) => {
+  const file = APPS[app].telemetryMiddlewares;
+  return file ? Object.values(load(app, file)) : [];
+}));
+// Each app beside each other one, once.
+const PAIRS = APP_NAMES.flatMap((app, i) => APP_NAMES.slice(i + 1).map((other) => [app, other]));
 
 describe('the routes in createApp()', () => {
-  it.each(APP_NAMES)('are the same in the %s app as in the others, but for the manual app\'s telemetry middlewares', (app) => {
-    expect(routeTable(createApp(app), telemetryMiddlewares())).toEqual(routeTable(createApp(APP_NAMES[0]), telemetryMiddlewares()));
+  it.each(PAIRS)('are the same in the %s app as in the %s app, but for the telemetry middlewares the catalogue names', (app, other) => {
+    expect(routeTable(createApp(app), telemetryMiddlewares())).toEqual(routeTable(createApp(other), telemetryMiddlewares()));
   });
 
   it('hold every route of the original and this project: /server_request, /health, /error, /api/items/:id, a 404 and an error handler', () => {
@@ -53,10 +56,7 @@ describe('the routes in createApp()', () => {
   });
 });
 
-// The approach whose app has no OpenTelemetry code at all.
-const WITHOUT_TELEMETRY_CODE: AppName[] = ['automatic'];
-
-describe.each(WITHOUT_TELEMETRY_CODE)('the %s app', (app) => {
+describe.each(APP_NAMES.filter((app) => APPS[app].approach === 'configuration only'))('the %s app', (app) => {
   it('loads no OpenTelemetry module of its own: it is configured only by OTEL_* variables and its start script', () => {
     const dir = path.join(repoRoot, APPS[app].directory);
     const loaded = spawnSync(process.execPath, ['-e', `require('./dist/cjs/app.js'); require('@repo/server-lifecycle');

@@ -4,7 +4,7 @@
 # Express 4 before the Express 5 that the apps themselves depend on.
 set -e
 rm -rf dist
-for app in manual automatic programmatic; do
+for app in $(cd .. && ls -d */src | cut -d/ -f1); do
   mkdir -p "dist/$app"
   cp -R "../$app/dist/cjs/." "dist/$app/"
 done

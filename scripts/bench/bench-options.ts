@@ -2,7 +2,12 @@
 // value's error in one line and exits with 2.
 import { APP_NAMES, type AppName, type ExpressMajor, type ModuleFormat } from '@repo/app-catalogue';
 import { expressMajor, readCommandLine } from '../command-line.ts';
-import type { Build } from './variants.ts';
+
+/** A build the main table runs: a module format on an Express major (Express 4: CommonJS only). */
+export interface Build {
+  format: ModuleFormat;
+  express: ExpressMajor;
+}
 
 export interface BenchOptions {
   /** Requests per second of the fixed-rate run, the one whose CPU time is measured. */

@@ -9,7 +9,7 @@ export function recordServerSpan(tracer: Tracer, i: number): void {
     kind: SpanKind.SERVER,
     attributes: {
       'http.request.method': 'GET', 'url.scheme': 'http', 'url.path': '/server_request', 'url.query': `param=${i}`,
-      'server.address': 'localhost', 'server.port': 8081, 'client.address': '::1', 'network.peer.address': '::1',
+      'server.address': 'localhost', 'server.port': 8080, 'client.address': '::1', 'network.peer.address': '::1',
       'network.peer.port': 50000 + (i % 10000), 'network.protocol.version': '1.1', 'user_agent.original': 'autocannon',
       'http.response.status_code': 200, 'http.route': '/server_request',
     },

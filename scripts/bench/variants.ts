@@ -1,7 +1,7 @@
 // The benchmark's variants: each app as its users start it, against the baseline of the same
 // module format; and, for --breakdown, the pipeline switched on one stage at a time.
-import { APP_NAMES, type AppName, type ExpressMajor, type ModuleFormat } from '@repo/app-catalogue';
-import { formatPairs } from './bench-options.ts';
+import { APP_NAMES, APPS, type AppName, BASELINE_APP, type ExpressMajor, type ModuleFormat } from '@repo/app-catalogue';
+import { formatPairs, type Build } from './bench-options.ts';
 import type { BenchReceiver } from './bench-receiver.ts';
 
 /** The stages app-preload.cjs can switch off (BENCH_STAGE), each by patching one SDK method. */
@@ -13,7 +13,7 @@ export interface Variant {
   format: ModuleFormat;
   /** The Express it runs on. */
   express: ExpressMajor;
-  /** The same createApp() with no OpenTelemetry loaded at all: the automatic app without its hook. */
+  /** The same createApp() with no OpenTelemetry loaded at all: the catalogue's BASELINE_APP started untraced. */
   baseline: boolean;
   /** The baseline its "x base" ratios are to; none for a baseline itself. */
   base?: Variant;
@@ -27,11 +27,6 @@ export interface Variant {
 
 const none = () => ({});
 
-/** A build the main table runs: a module format on an Express major (Express 4: CommonJS only). */
-export interface Build {
-  format: ModuleFormat;
-  express: ExpressMajor;
-}
 
 // Spans alone, as before the apps exported metrics and logs: what those two signals cost.
 const TRACES_ONLY = { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
@@ -45,7 +40,7 @@ export function mainVariants(builds: Build[], { only, tried = [], tracesOnly = f
   return builds.flatMap(({ format, express }) => {
     const suffix = [format === 'esm' ? 'esm' : '', express === 4 ? 'express 4' : ''].filter(Boolean).join(', ');
     const name = (what: string) => (suffix ? `${what} (${suffix})` : what);
-    const base: Variant = { name: name('baseline'), app: 'automatic', format, express, baseline: true, env: none };
+    const base: Variant = { name: name('baseline'), app: BASELINE_APP, format, express, baseline: true, env: none };
     return [
       base,
       ...selectedApps(only).flatMap((app): Variant[] => [
@@ -61,7 +56,7 @@ export function mainVariants(builds: Build[], { only, tried = [], tracesOnly = f
 
 /** For each app, one row per stage, each holding the row it adds to. */
 export function breakdownVariants(only?: AppName[]): Variant[] {
-  const base: Variant = { name: 'baseline', app: 'automatic', format: 'cjs', express: 5, baseline: true, env: none };
+  const base: Variant = { name: 'baseline', app: BASELINE_APP, format: 'cjs', express: 5, baseline: true, env: none };
   return [
     base,
     ...selectedApps(only).flatMap((app): Variant[] => {
@@ -75,8 +70,8 @@ export function breakdownVariants(only?: AppName[]): Variant[] {
       const overHttp = row('sent over http/protobuf', shipped, {
         env: (receiver) => ({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiver.httpPort}` }),
       });
-      // The manual app loads no instrumentation-express to leave out.
-      const withoutExpress = app === 'manual' ? [] : [row('no express instrumentation', shipped, { stage: 'no-express' })];
+      // Only an app with instrumentation-express has it to leave out.
+      const withoutExpress = APPS[app].spans.expressSpans ? [row('no express instrumentation', shipped, { stage: 'no-express' })] : [];
       return [samplingOff, recorded, dropped, serialized, shipped, overHttp, ...withoutExpress];
     }),
   ];

@@ -1,13 +1,18 @@
-// Where instrumentation-http 0.300 reports a request otherwise than the semantic conventions ask,
-// and the manual app follows it, so that the equivalence suite can hold the three apps' SERVER
-// spans equal. Not part of the approach: a service of your own leaves this file out (and its call
-// in server-span.ts), and then differs from instrumentation-http in these ways only (docs/findings.md).
+// Optional, preloaded after instrumentation.js by the manual app's start scripts (`--require
+// ./dist/cjs/instrumentation-http-compat.js`): where instrumentation-http 0.300 reports a request
+// otherwise than the semantic conventions ask, the manual app follows it, so that the equivalence
+// suite can hold the three apps' SERVER spans equal. Not part of the approach: a service of your
+// own leaves this file out, and then differs from instrumentation-http in these ways only
+// (docs/findings.md).
 import type { Attributes } from '@opentelemetry/api';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_PATH, ATTR_URL_QUERY, ATTR_URL_SCHEME } from '@opentelemetry/semantic-conventions';
 import type { IncomingMessage } from 'node:http';
 import { first, forwardedEntries, splitHost } from './request-attributes.js';
+import { startSpanHooks } from './server-span.js';
 
-export function likeInstrumentationHttp(attributes: Attributes, req: IncomingMessage): void {
+startSpanHooks.push(likeInstrumentationHttp);
+
+function likeInstrumentationHttp(attributes: Attributes, req: IncomingMessage): void {
   // 1. url.scheme is the one this server speaks, even when a proxy says the client used https.
   attributes[ATTR_URL_SCHEME] = 'http';
 

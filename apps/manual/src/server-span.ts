@@ -11,7 +11,7 @@ import {
   METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from '@opentelemetry/semantic-conventions';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
-import { likeInstrumentationHttp } from './instrumentation-http-compat.js';
+import type { IncomingMessage } from 'node:http';
 import { requestAttributes } from './request-attributes.js';
 
 const tracer = trace.getTracer('otel-three-ways-manual');
@@ -26,14 +26,15 @@ const requestDuration = metrics.getMeter('otel-three-ways-manual').createHistogr
 // The route that answered each request, with its router's prefix (/api/items/:id).
 const matchedRoutes = new WeakMap<Request, string>();
 
+/** Run on each request's attributes before its span starts; empty unless a preload adds one. */
+export const startSpanHooks: ((attributes: Attributes, req: IncomingMessage) => void)[] = [];
+
 /** Starts the SERVER span of each request and ends it when the response is done. Use it first. */
 export const traceRequests: RequestHandler = (req, res, next) => {
   // Continue the caller's trace when a valid traceparent (and tracestate) came with the request.
   const parent = propagation.extract(ROOT_CONTEXT, req.headers);
   const attributes = requestAttributes(req);
-  // Only to report what instrumentation-http reports, for the equivalence suite: leave this line
-  // (and instrumentation-http-compat.ts) out in a service of your own.
-  likeInstrumentationHttp(attributes, req);
+  for (const hook of startSpanHooks) hook(attributes, req);
   // Named after the method until the route is known, as the semantic conventions ask.
   const span = tracer.startSpan(req.method, { kind: SpanKind.SERVER, attributes }, parent);
   const started = performance.now();
@@ -69,6 +70,8 @@ export const traceRequests: RequestHandler = (req, res, next) => {
  * reading both when the response ends would lose the /api prefix. This watches an assignment
  * Express makes internally (seen in Express 4.21 and 5.3, held by the equivalence suite on both);
  * a route given as a string is assumed, as these apps give.
+ * Why not a documented hook: Express 5's router publishes each matched layer on the
+ * `express.router.request` diagnostics channel, but Express 4 has no such channel.
  */
 function recordRoutes(req: Request): void {
   let route: unknown;

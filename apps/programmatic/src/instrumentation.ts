@@ -1,28 +1,25 @@
 // Preloaded before anything else (`--require ./dist/cjs/instrumentation.js`; for the ES module
 // build `--import`, after the loader hook): the instrumentations patch `http` and `express` when
-// they are first loaded, so they must be registered before main.ts loads them.
+// they are first loaded, so they must be registered before main.ts loads them. Everything else
+// (service name, exporters, protocol, endpoint, batching) NodeSDK reads from the OTEL_* variables.
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { context, diag } from '@opentelemetry/api';
+import { isTracingSuppressed } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { readTelemetryConfigOrExit, sdkOptions, useConciseDiagnostics, webEngineAttributes } from '@repo/telemetry';
 
-const config = readTelemetryConfigOrExit({ serviceName: 'programmatic-instrument-service' });
-// One line per problem, and one per collector outage rather than one per failed batch.
-useConciseDiagnostics(config);
-
-export const sdk = new NodeSDK({
-  ...sdkOptions(config),
-  // Which Express serves the app, added to NodeSDK's default resource: a resource given here
-  // replaces that default (the telemetry.sdk.* attributes), and only the detected ones are merged in.
-  resource: defaultResource().merge(resourceFromAttributes(webEngineAttributes())),
+const sdk = new NodeSDK({
   instrumentations: [
     // The SERVER span comes from the http instrumentation; express only adds the route
     // (http.route, span name) and its own INTERNAL spans, so it needs http registered too.
     new HttpInstrumentation({
-      // Like the original's OTEL_PYTHON_FLASK_EXCLUDED_URLS: health checks are not traced.
-      ignoreIncomingRequestHook: (request) => request.url?.split('?')[0] === '/health',
+      // Health checks are not traced: every path Express routes to /health (its routes ignore
+      // case and a trailing slash).
+      ignoreIncomingRequestHook: (request) => /^\/health\/?$/i.test(request.url?.split('?')[0] ?? ''),
+      // The OTLP/HTTP exporters' own requests (sent with tracing suppressed): no span is made for
+      // them, and without this they would still be measured in http.client.request.duration.
+      ignoreOutgoingRequestHook: () => isTracingSuppressed(context.active()),
     }),
     new ExpressInstrumentation(),
     // The span's ids on each pino line, and each record sent as an OpenTelemetry log record.
@@ -30,3 +27,6 @@ export const sdk = new NodeSDK({
   ],
 });
 sdk.start();
+// Flushes what is still queued once the app has closed its server and the event loop empties
+// (main.ts does not call process.exit()), as the automatic app's register hook does.
+process.once('beforeExit', () => void sdk.shutdown().catch((error) => diag.error('shutdown failed', error)));

@@ -25,7 +25,6 @@ export function parsePort(value: string, name: string): number {
   return port;
 }
 
-/** `, express <version>`: the Express that the app's main module resolves (4 or 5), if any. */
 /** The version of the Express the app's main module resolves (4 or 5, by where it runs from); none without one. */
 export function runningExpressVersion(): string | undefined {
   try {
@@ -35,6 +34,7 @@ export function runningExpressVersion(): string | undefined {
   }
 }
 
+/** `, express <version>`: the Express that the app's main module resolves (4 or 5), if any. */
 function runningExpress(): string {
   const version = runningExpressVersion();
   return version ? `, express ${version}` : '';

@@ -9,28 +9,95 @@ export type AppName = (typeof APP_NAMES)[number];
 export const MODULE_FORMATS = ['cjs', 'esm'] as const;
 export type ModuleFormat = (typeof MODULE_FORMATS)[number];
 
-export interface AppEntry {
-  name: AppName;
-  /** Its folder, from the repository root: the npm workspace. */
-  directory: string;
-  /** What it reports when OTEL_SERVICE_NAME is unset: the Python original's names. */
-  serviceName: string;
-  /** Where it listens when PORT is unset. */
-  defaultPort: number;
-}
-
-export const APPS: Record<AppName, AppEntry> = {
-  manual: { name: 'manual', directory: 'apps/manual', serviceName: 'manual-instrument-service', defaultPort: 8081 },
-  automatic: { name: 'automatic', directory: 'apps/automatic', serviceName: 'auto-instrument-service', defaultPort: 8082 },
-  programmatic: { name: 'programmatic', directory: 'apps/programmatic', serviceName: 'programmatic-instrument-service', defaultPort: 8083 },
-};
-
 /**
  * How an app is started: as its users do (`start`), the automatic app with no OpenTelemetry at
  * all (`untraced`, the benchmark's baseline), or its ES module build without the loader hook
  * (`without-loader-hook`, a negative control).
  */
 export type StartVariant = 'start' | 'untraced' | 'without-loader-hook';
+
+export type Approach = 'by hand' | 'instrumentations in code' | 'configuration only';
+
+/** Who names a request's route: Express itself (req.route), or instrumentation-express from the layers it saw. */
+export type RouteSource = 'express' | 'instrumentation-express';
+
+export interface AppEntry {
+  name: AppName;
+  /** Its folder, from the repository root: the npm workspace. */
+  directory: string;
+  /** What its otel.env names it (OTEL_SERVICE_NAME): the Python original's names. */
+  serviceName: string;
+  /** Where it listens when PORT is unset. */
+  defaultPort: number;
+  /** Its start scripts besides `start`, each for both module formats (its package.json's scripts). */
+  startVariants: StartVariant[];
+  /**
+   * How its telemetry is written: the SERVER span by hand with the API, instrumentation libraries
+   * registered in code, or configuration only (start scripts and otel.env, no OpenTelemetry code in src/).
+   */
+  approach: Approach;
+  /** The module of its build whose exports createApp() uses as telemetry middlewares (the approach, not the routes). */
+  telemetryMiddlewares?: string;
+  /** What it makes besides the SERVER span, the same for every request. */
+  spans: {
+    /** The instrumentation scope of the SERVER span. */
+    serverScope: string;
+    /** Every instrumentation scope in its traces. */
+    scopes: string[];
+    /** Whether instrumentation-express adds its INTERNAL spans under the SERVER span. */
+    expressSpans: boolean;
+    /** The span active in the route handlers, which gets a handler's exception event and its log records. */
+    handlerSpan: 'SERVER' | 'INTERNAL';
+    /** Where the SERVER span's http.route comes from: the route Express matched, or instrumentation-express's reckoning of it. */
+    routeFrom: RouteSource;
+  };
+  /** The routes it leaves untraced (and unmeasured), each with why: every URL Express routes there. */
+  untracedRoutes: Record<string, string>;
+  /** On SIGTERM, the spans of requests still in flight: exported, or lost (a register hook that shuts the SDK down on the signal). */
+  inFlightAtSigterm: 'exported' | 'lost';
+}
+
+const INSTRUMENTED: AppEntry['spans'] = {
+  serverScope: '@opentelemetry/instrumentation-http',
+  scopes: ['@opentelemetry/instrumentation-express', '@opentelemetry/instrumentation-http'],
+  expressSpans: true,
+  handlerSpan: 'INTERNAL',
+  routeFrom: 'instrumentation-express',
+};
+
+export const APPS: Record<AppName, AppEntry> = {
+  manual: {
+    name: 'manual', directory: 'apps/manual', serviceName: 'manual-instrument-service', defaultPort: 8081,
+    startVariants: [], approach: 'by hand', telemetryMiddlewares: 'server-span.js',
+    spans: { serverScope: 'otel-three-ways-manual', scopes: ['otel-three-ways-manual'], expressSpans: false, handlerSpan: 'SERVER', routeFrom: 'express' },
+    untracedRoutes: {}, inFlightAtSigterm: 'exported',
+  },
+  automatic: {
+    name: 'automatic', directory: 'apps/automatic', serviceName: 'auto-instrument-service', defaultPort: 8082,
+    startVariants: ['untraced', 'without-loader-hook'], approach: 'configuration only',
+    spans: INSTRUMENTED, untracedRoutes: {}, inFlightAtSigterm: 'lost',
+  },
+  programmatic: {
+    name: 'programmatic', directory: 'apps/programmatic', serviceName: 'programmatic-instrument-service', defaultPort: 8083,
+    startVariants: [], approach: 'instrumentations in code', spans: INSTRUMENTED,
+    untracedRoutes: { '/health': 'The programmatic app leaves /health untraced (ignoreIncomingRequestHook), as health checks often are.' },
+    inFlightAtSigterm: 'exported',
+  },
+};
+
+/** The app whose `untraced` start is the benchmark's baseline: the same createApp() with no OpenTelemetry loaded. */
+export const BASELINE_APP: AppName = APP_NAMES.find((name) => APPS[name].startVariants.includes('untraced'))!;
+
+/** The apps that trace a request to `urlPath`: Express routes ignore case and a trailing slash, and so does an untraced route. */
+export const appsTracing = (urlPath: string): AppName[] =>
+  APP_NAMES.filter((app) => untracedRouteOf(app, urlPath) === undefined);
+
+/** The untraced route of `app` that Express would route `urlPath` to, if any. */
+export function untracedRouteOf(app: AppName, urlPath: string): string | undefined {
+  const routed = urlPath.toLowerCase().replace(/(.)\/$/, '$1');
+  return Object.keys(APPS[app].untracedRoutes).find((route) => route.toLowerCase() === routed);
+}
+
 
 /**
  * The Express majors each app runs on: 5, its own dependency, and 4, from apps/express4, where

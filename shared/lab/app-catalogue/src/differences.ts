@@ -1,7 +1,7 @@
 // What the three apps' traces of one request are known to differ in, and why: the one home of
 // that knowledge, read by `npm run compare`, the trace UI's compare page and the equivalence suite.
 import type { DifferenceLocation } from '@repo/trace-diff';
-import { APP_NAMES, type AppName } from './apps';
+import { APPS, type AppName, untracedRouteOf } from './apps';
 
 /** The line for a difference that is none of the known ones. */
 export const UNEXPLAINED = 'Not a known difference between the three approaches: check how these apps are configured.';
@@ -88,16 +88,10 @@ export function explainDifference(difference: ObservedDifference): string {
   return knownDifference(difference)?.why ?? UNEXPLAINED;
 }
 
-/** The paths an app leaves untraced, and why: the programmatic app's ignoreIncomingRequestHook. */
-export const UNTRACED_PATHS: Record<AppName, Record<string, string>> = {
-  manual: {},
-  automatic: {},
-  programmatic: { '/health': 'The programmatic app leaves /health untraced (ignoreIncomingRequestHook), like the original\'s excluded_urls.' },
-};
-
 /** Why `app` has no trace of a request to `urlPath`. */
 export function explainUntraced(app: AppName, urlPath: string): string {
-  return UNTRACED_PATHS[app][urlPath] ?? 'No trace of this request from this app has arrived.';
+  const route = untracedRouteOf(app, urlPath);
+  return route ? APPS[app].untracedRoutes[route] : 'No trace of this request from this app has arrived.';
 }
 
 /** Where the apps' metric points and log records differ, and why. */
@@ -105,7 +99,4 @@ export const SIGNAL_DIFFERENCES = {
   logRecordSpan: 'A log record is made in the span active in the route handler: the SERVER span in the manual app, instrumentation-express\'s request handler span in the other two.',
   untracedIsUnmeasured: 'instrumentation-http measures only what it traces: the programmatic app\'s ignore hook leaves /health without a span and without a http.server.request.duration point.',
 } as const;
-
-/** The apps that trace a request to `urlPath`. */
-export const appsTracing = (urlPath: string): AppName[] => APP_NAMES.filter((app) => !(urlPath in UNTRACED_PATHS[app]));
 

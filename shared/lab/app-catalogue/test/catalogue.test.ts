@@ -1,6 +1,6 @@
 import type { DifferenceLocation } from '@repo/trace-diff';
 import { describe, expect, it } from 'vitest';
-import { explainDifference, explainUntraced, knownDifference, startScript, UNEXPLAINED } from '../src/index.ts';
+import { APP_NAMES, APPS, appsTracing, explainDifference, explainUntraced, knownDifference, startScript, UNEXPLAINED } from '../src/index.ts';
 
 describe('startScript', () => {
   it('names the package script for each build and variant', () => {
@@ -47,5 +47,17 @@ describe('the known differences between the three apps', () => {
     expect(explainUntraced('programmatic', '/health')).toContain('ignoreIncomingRequestHook');
     expect(explainUntraced('manual', '/health')).toBe('No trace of this request from this app has arrived.');
     expect(explainUntraced('programmatic', '/server_request')).toBe('No trace of this request from this app has arrived.');
+  });
+});
+
+describe('appsTracing', () => {
+  const app = APP_NAMES.find((name) => Object.keys(APPS[name].untracedRoutes).length > 0)!;
+  const [route] = Object.keys(APPS[app].untracedRoutes);
+  it.each([route, route.toUpperCase(), `${route}/`])('leaves out the app that does not trace %s: Express routes it to the untraced route', (path) => {
+    expect(appsTracing(path)).not.toContain(app);
+    expect(appsTracing(path)).toHaveLength(APP_NAMES.length - 1);
+  });
+  it.each([`${route}z`, `${route}/more`, '/'])('keeps every app for %s, which Express routes elsewhere', (path) => {
+    expect(appsTracing(path)).toEqual([...APP_NAMES]);
   });
 });

@@ -4,7 +4,7 @@ export {
   type ExponentialHistogramPoint, type GaugePoint, type HistogramPoint, type MetricKind, type MetricValue, type ReceivedMetricPoint,
   type SumPoint, type SummaryPoint, type TemporalityName,
 } from './metric';
-export { estimateQuantile, formatHistogramPoint, HistogramLines, histogramTotals, takeHistogramPoint } from './metric-format';
+export { estimateQuantile, formatHistogramPoint, HistogramLines, histogramTotals } from './metric-format';
 export {
   nanosToMillis, serviceOf, showValue, type AttributeValue, type Attributes, type InstrumentationScope, type ReceivedSpan,
   type SpanKindName, type StatusCodeName,

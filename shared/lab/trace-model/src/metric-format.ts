@@ -64,7 +64,7 @@ const seriesKey = (point: HistogramPoint) => JSON.stringify([point.resource, poi
  * before, a delta point is added to it, so that both read as totals since the series began.
  * Returns the series' key; the map keeps its series from least to most recently seen.
  */
-export function takeHistogramPoint(totals: Map<string, HistogramPoint>, point: HistogramPoint): string {
+function takeHistogramPoint(totals: Map<string, HistogramPoint>, point: HistogramPoint): string {
   const key = seriesKey(point);
   const known = totals.get(key);
   totals.delete(key);

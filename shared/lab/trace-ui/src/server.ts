@@ -17,7 +17,7 @@ export interface TraceUiOptions {
 
 export interface TraceUi {
   readonly port: number;
-  /** `http://localhost:<port>` */
+  /** `http://<host>:<port>`, an IPv6 host in brackets. */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -27,6 +27,9 @@ const MAX_LIVE_PAGES = 64;
 // Coalesces exports that arrive together into one update of the pages.
 const UPDATE_EVERY_MS = 250;
 const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/** A host as a URL or `host:port` writes it: an IPv6 address in brackets. */
+export const hostInUrl = (host: string) => (host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
 
 // The page is built only with DOM text, never markup from data; this policy is the second
 // line: no inline script or handler runs even if some did slip through.
@@ -126,7 +129,7 @@ export async function startTraceUi(options: TraceUiOptions): Promise<TraceUi> {
   const port = (server.address() as { port: number }).port;
   return {
     port,
-    url: `http://localhost:${port}`,
+    url: `http://${hostInUrl(host)}:${port}`,
     async close() {
       unsubscribe();
       clearTimeout(pending);

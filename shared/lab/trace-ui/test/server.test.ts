@@ -271,3 +271,15 @@ describe('starting it', () => {
     await expect(startTraceUi({ receiver, port: ui.port })).rejects.toThrow(`trace UI port ${ui.port} is already in use`);
   });
 });
+
+describe('its own URL', () => {
+  it.each([['localhost', 'http://localhost:'], ['127.0.0.1', 'http://127.0.0.1:'], ['::1', 'http://[::1]:']])('names the host it was given (%s), an IPv6 one in brackets, and answers there', async (host, prefix) => {
+    const own = await startTraceUi({ receiver, port: 0, host });
+    try {
+      expect(own.url).toBe(`${prefix}${own.port}`);
+      expect((await fetch(`${own.url}/api/traces`)).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+});
