@@ -1,4 +1,4 @@
-// `npm run client -- <param> [--app manual|automatic|programmatic|all] [--port N]` (--help): the
+// `npm run client -- <param> [--app <app>|all] [--port N]` (--help): the
 // counterpart of the Python original's client.py. For each app, a span `client` and inside it
 // `client-server` (in the original of no kind, INTERNAL; here CLIENT, as the HTTP semantic
 // conventions ask of an outgoing request), which sends GET /server_request?param=<param> with the
@@ -26,7 +26,7 @@ const { positionals, values } = readCommandLine({
   positionals: { name: '<param>', help: 'the value of ?param= in the request', required: true },
   options: {
     app: { type: 'string', default: 'all', value: `${APP_NAMES.join('|')}|all`, help: 'the app to call' },
-    port: { type: 'string', value: 'N', help: 'the port of that one app (default its own: 8081, 8082 or 8083)' },
+    port: { type: 'string', value: 'N', help: `the port of that one app (default its own: ${APP_NAMES.map((app) => APPS[app].defaultPort).join(', ')})` },
   },
 });
 const targets = orExit('client', 2, (): { app: AppName; url: URL }[] => {

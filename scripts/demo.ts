@@ -5,7 +5,7 @@
 // Ctrl-C. With --collector, the apps and the client export to that collector instead, once it
 // answers OTLP over --protocol, and no receiver starts. --free-ports takes free ports for
 // everything but a TRACE_UI_PORT given (the tests use it, so that they run beside a demo of yours).
-import { type AppName, APPS, type ModuleFormat, startScript } from '@repo/app-catalogue';
+import { APP_NAMES, APPS, type ModuleFormat, startScript } from '@repo/app-catalogue';
 import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/settings';
 import concurrently from 'concurrently';
 import { checkAppSettings, expressMajor, orExit, readCommandLine } from './command-line.ts';
@@ -18,7 +18,8 @@ import { readTraceUiPort } from './trace-ui-port.ts';
 // the request metric within a few seconds rather than a minute.
 const DEMO_BATCH_DELAY_MS = '500';
 const DEMO_METRIC_INTERVAL_MS = '2000';
-const COLORS: Record<AppName, string> = { manual: 'green', automatic: 'cyan', programmatic: 'magenta' };
+// Each app's prefix colour, in the catalogue's order.
+const COLORS = ['green', 'cyan', 'magenta'];
 
 const { format, express, collector, freePorts } = orExit('demo', 2, readOptions);
 // The receiver reads TRACE_UI_PORT the same way; set, it holds with --free-ports too.
@@ -67,7 +68,7 @@ const { result, commands } = concurrently(
       name: app.name,
       // --silent: no npm header before each app's lines (its start script says what goes wrong itself).
       command: `npm run ${startScript(format, 'start', express)} --silent --workspace ${APPS[app.name].directory}`,
-      prefixColor: COLORS[app.name],
+      prefixColor: COLORS[APP_NAMES.indexOf(app.name)],
       env: { ...exportEnv, PORT: String(app.port) },
     })),
   ],

@@ -51,10 +51,10 @@ describe('npm run client', () => {
   });
 
   it.each([
-    [['x', '--app', 'nginx'], 'client: --app "nginx" is not one of manual, automatic, programmatic, all'],
+    [['x', '--app', 'nginx'], `client: --app "nginx" is not one of ${APP_NAMES.join(', ')}, all`],
     [[], 'client: usage: npm run client -- <param> [options] (--help says more)'],
     [['x', '--port', '8081'], 'client: --port goes with one --app'],
-    [['x', '--app', 'manual', '--port', 'eighty'], 'client: --port="eighty" is not a port number (0-65535)'],
+    [['x', '--app', APP_NAMES[0], '--port', 'eighty'], 'client: --port="eighty" is not a port number (0-65535)'],
   ])('refuses %j in one line, exits 2, sends nothing', async (args, message) => {
     const run = await runClient(args);
     expect(run).toEqual({ code: 2, output: `${message}\n` });

@@ -2,6 +2,7 @@
 // an unknown option is one line that lists the options; an argument a command cannot use is
 // refused, not dropped; and a flag that npm took for itself (`npm run compare --esm`, without
 // `--`, reaches the script only as npm_config_esm) is refused with the way to pass it.
+import { APP_NAMES } from '@repo/app-catalogue';
 import { repoRoot, startTool } from '@repo/app-process';
 import { spawn } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -61,7 +62,7 @@ describe('arguments a command cannot use are refused, not dropped', () => {
     ['compare', ['/error', '/health'], 'compare: one target at a time, not 2 ("/error", "/health"): run it once for each'],
     ['demo', ['--esm', 'extra'], 'demo: unexpected argument "extra": it takes options only (--help lists them)'],
     ['receiver', ['4317'], 'receiver: unexpected argument "4317": it takes options only (--help lists them)'],
-    ['bench', ['manual'], 'bench: unexpected argument "manual": it takes options only (--help lists them)'],
+    ['bench', [APP_NAMES[0]], `bench: unexpected argument "${APP_NAMES[0]}": it takes options only (--help lists them)`],
     ['client', ['one', 'two'], 'client: one param at a time, not 2 ("one", "two"): run it once for each'],
   ] satisfies [Command, string[], string][])('%s %j: one line, exit 2', async (command, args, line) => {
     const { code, output } = await run(command, args);

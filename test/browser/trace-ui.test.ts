@@ -21,14 +21,16 @@ const HOSTILE_VALUE = '<b>bold</b><script>window.__injected = true</script>';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS ? path.join(repoRoot, 'shared/lab/trace-ui/screenshots') : mkdtempSync(path.join(tmpdir(), 'trace-ui-'));
 
-// The apps whose traces the view tests open, and what each shows, stated once: the manual app's
-// trace has no express span (3 spans through the client), the others' one more (4); the
-// automatic app's GET /error carries the exception on its express span.
-const WITHOUT_EXPRESS_SPANS = 'manual' satisfies AppName;
-const WITH_EXPRESS_SPANS = 'automatic' satisfies AppName;
-const ALSO_WITH_EXPRESS_SPANS = 'programmatic' satisfies AppName;
+// The apps whose traces the view tests open, chosen from the catalogue, and what each shows: an
+// app without express spans has 3 spans through the client, one with them 4, and its GET /error
+// carries the exception on its express span.
+const WITHOUT_EXPRESS_SPANS = APP_NAMES.find((app) => !APPS[app].spans.expressSpans)!;
+const [WITH_EXPRESS_SPANS, ALSO_WITH_EXPRESS_SPANS] = APP_NAMES.filter((app) => APPS[app].spans.expressSpans);
 const CLIENT_TRACE_SPANS = { [WITHOUT_EXPRESS_SPANS]: '3', [WITH_EXPRESS_SPANS]: '4' };
 const service = (app: AppName) => APPS[app].serviceName;
+// An app that leaves a route untraced, and that route.
+const UNTRACING_APP = APP_NAMES.find((app) => Object.keys(APPS[app].untracedRoutes).length > 0)!;
+const [UNTRACED_ROUTE] = Object.keys(APPS[UNTRACING_APP].untracedRoutes);
 
 let demo: ToolProcess;
 // Read from the demo's own lines: it runs on free ports, so that a demo of yours can run meanwhile.
@@ -52,9 +54,9 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium, or set CHROMIUM_PATH`);
   ({ demo, ui: UI, apps: APP_URLS } = await startDemo());
 
-  // What a user might do next: the error route and /health.
+  // What a user might do next: the error route and a route some app leaves untraced.
   for (const url of Object.values(APP_URLS)) await fetch(`${url}/error`);
-  for (const url of Object.values(APP_URLS)) await fetch(`${url}/health`);
+  for (const url of Object.values(APP_URLS)) await fetch(`${url}${UNTRACED_ROUTE}`);
 
   profile = mkdtempSync(path.join(tmpdir(), 'chromium-profile-'));
   browser = await chromium.launchPersistentContext(profile, {
@@ -160,7 +162,7 @@ describe('a trace', () => {
     await screenshot('client-trace');
   });
 
-  it("nests the express span under the SERVER span, and shows the exception event on it (automatic's GET /error)", async () => {
+  it(`nests the express span under the SERVER span, and shows the exception event on it (${WITH_EXPRESS_SPANS}'s GET /error)`, async () => {
     await page.goto(`${UI}/?service=${service(WITH_EXPRESS_SPANS)}`);
     await rowOf(service(WITH_EXPRESS_SPANS), 'GET /error').locator('a', { hasText: 'GET /error' }).click();
     const spans = page.locator('.waterfall .span-row[data-span-id]');
@@ -207,18 +209,18 @@ describe('the compare page', () => {
     expect(await page.locator('table.differences tr.unexplained').count()).toBe(0);
     // The service names differ in the resource row, marked with their row's number.
     expect(await page.locator('table.compare tbody tr').first().locator('li.differs').allTextContents()).toEqual(APP_NAMES.map((name) => `service.name ${APPS[name].serviceName}1`));
-    // The manual app's missing express span is marked in its column with the row's number.
+    // The missing express span of the app without them is marked in its column with the row's number.
     expect(await page.locator('table.compare td.absent.differs').textContent()).toBe('no span here5');
     await screenshot('compare');
   });
 
-  it('on GET /error, marks where the exception event is; on GET /health, says the programmatic app leaves it untraced', async () => {
+  it('on GET /error, marks where the exception event is; on an untraced route, says which app leaves it untraced and why', async () => {
     await page.goto(`${UI}/compare?request=${encodeURIComponent('GET /error')}`);
     await page.locator('table.differences').waitFor();
     await page.locator('table.differences td.where', { hasText: 'spans[0].events' }).waitFor();
     expect(await page.locator('table.compare .events.differs').allTextContents()).toEqual(['events: exception4', 'events: none4', 'events: none4']);
-    await page.selectOption('#request', 'GET /health');
-    await page.locator('table.compare td.untraced', { hasText: 'ignoreIncomingRequestHook' }).first().waitFor();
+    await page.selectOption('#request', `GET ${UNTRACED_ROUTE}`);
+    await page.locator('table.compare td.untraced', { hasText: APPS[UNTRACING_APP].untracedRoutes[UNTRACED_ROUTE] }).first().waitFor();
   });
 
   it('marks a difference that is none of the known ones as unexplained', async () => {
@@ -236,8 +238,10 @@ describe('the compare page', () => {
 });
 
 // Point 5 of issue 26's Why, as a user did it: the demo's traces through the client, then one curl
-// to the automatic app beside them, then GET /error to that app alone. On a demo of the test's
-// own, so that no other test's requests are there.
+// to one app beside them (the second, on 8082 in the demo), then GET /error to that app alone. On a
+// demo of the test's own, so that no other test's requests are there.
+const CURLED = APP_NAMES[1];
+const NOT_CURLED = APP_NAMES.filter((app) => app !== CURLED);
 describe('the compare page after the README\'s next steps', () => {
   it('compares a curl\'s trace with the client\'s like with like (only the known differences), and says there is nothing to compare when one app traced a request, and what to send', async () => {
     const own = await startDemo();
@@ -246,8 +250,8 @@ describe('the compare page after the README\'s next steps', () => {
     });
     const compare = async (request: string) => (await (await fetch(`${own.ui}/api/compare?request=${encodeURIComponent(request)}`)).json()) as CompareView;
 
-    await fetch(`${own.apps.automatic}/server_request?param=hi`);
-    await expect.poll(async () => (await compare('GET /server_request')).columns[1].trace?.spans[0].attributes['url.query'], { timeout: 10_000 }).toBe('param=hi');
+    await fetch(`${own.apps[CURLED]}/server_request?param=hi`);
+    await expect.poll(async () => (await compare('GET /server_request')).columns[APP_NAMES.indexOf(CURLED)].trace?.spans[0].attributes['url.query'], { timeout: 10_000 }).toBe('param=hi');
     await page.goto(`${own.ui}/compare?request=${encodeURIComponent('GET /server_request')}`);
     await page.locator('table.differences').waitFor();
     expect(await page.locator('table.differences td.where').allTextContents()).toEqual([
@@ -255,12 +259,12 @@ describe('the compare page after the README\'s next steps', () => {
     ]);
     expect(await page.locator('table.differences tr.unexplained').count()).toBe(0);
 
-    await fetch(`${own.apps.automatic}/error`);
-    await expect.poll(async () => (await compare('GET /error')).columns[1].trace?.spans.length, { timeout: 10_000 }).toBe(2);
+    await fetch(`${own.apps[CURLED]}/error`);
+    await expect.poll(async () => (await compare('GET /error')).columns[APP_NAMES.indexOf(CURLED)].trace?.spans.length, { timeout: 10_000 }).toBe(2);
     await page.goto(`${own.ui}/compare?request=${encodeURIComponent('GET /error')}`);
     await page.locator('h2.nothing-to-compare').waitFor();
-    expect(await page.locator('p.hint', { hasText: 'Only automatic has traced GET /error' }).textContent()).toBe('Only automatic has traced GET /error; send it to manual and programmatic too:');
-    expect(await page.locator('ul.send li').allTextContents()).toEqual([`curl '${own.apps.manual}/error'`, `curl '${own.apps.programmatic}/error'`]);
+    expect(await page.locator('p.hint', { hasText: `Only ${CURLED} has traced GET /error` }).textContent()).toBe(`Only ${CURLED} has traced GET /error; send it to ${NOT_CURLED.join(' and ')} too:`);
+    expect(await page.locator('ul.send li').allTextContents()).toEqual(NOT_CURLED.map((app) => `curl '${own.apps[app]}/error'`));
     expect(await page.getByText(/^\d+ differences?$/).count()).toBe(0);
   }, 120_000);
 });

@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { logger } from './logger.js';
 import { forgetUnansweredRoute, recordError, traceRequests } from './server-span.js';
 
-// The routes of the Python original (server_*.py), plus /health and /error for the tests.
+// The Python original's route (/server_request), plus /health, /error and a router mounted on /api for the tests.
 // Each app carries its own copy; test/routes.test.ts keeps the copies identical.
 export function createApp(): express.Express {
   const app = express();

@@ -44,7 +44,7 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
     name: 'service name',
     matches: ({ location: { field, keys } }) => field === 'resource' && keys[0] === 'service.name',
-    why: 'Each app names its own service (OTEL_SERVICE_NAME or its default), as the three original scripts do.',
+    why: 'Each app names its own service (OTEL_SERVICE_NAME in its otel.env), with the names the original\'s page gives its three servers.',
   },
   {
     name: 'instrumentation scope',

@@ -15,24 +15,24 @@ function trace(service: string, attributes: ReceivedSpan['attributes'], extra: P
 describe('compareTraces', () => {
   it('gives one row per place, with every trace\'s value there and what the explain function says of it', () => {
     const rows = compareTraces({
-      manual: trace('m', { 'url.query': 'a=1' }),
-      automatic: trace('a', { 'url.query': 'a=2' }),
-      programmatic: trace('p', { 'url.query': 'a=2' }),
+      one: trace('m', { 'url.query': 'a=1' }),
+      two: trace('a', { 'url.query': 'a=2' }),
+      three: trace('p', { 'url.query': 'a=2' }),
     }, whereItIs);
     const serviceName = { field: 'resource', keys: ['service.name'] };
     const query = { position: '0', field: 'attributes', keys: ['url.query'] };
     expect(rows).toEqual([
-      { location: serviceName, where: 'resource["service.name"]', values: { manual: 'm', automatic: 'a', programmatic: 'p' }, explanation: 'explained at resource["service.name"]' },
-      { location: query, where: 'spans[0].attributes["url.query"]', values: { manual: 'a=1', automatic: 'a=2', programmatic: 'a=2' }, explanation: 'explained at spans[0].attributes["url.query"]' },
+      { location: serviceName, where: 'resource["service.name"]', values: { one: 'm', two: 'a', three: 'p' }, explanation: 'explained at resource["service.name"]' },
+      { location: query, where: 'spans[0].attributes["url.query"]', values: { one: 'a=1', two: 'a=2', three: 'a=2' }, explanation: 'explained at spans[0].attributes["url.query"]' },
     ]);
   });
 
   it('keeps an absent value as a key with undefined, and leaves out a trace that is missing', () => {
-    const rows = compareTraces({ manual: trace('s', {}), automatic: trace('s', { extra: 1 }), programmatic: undefined }, whereItIs);
+    const rows = compareTraces({ one: trace('s', {}), two: trace('s', { extra: 1 }), three: undefined }, whereItIs);
     expect(rows).toEqual([{
-      location: { position: '0', field: 'attributes', keys: ['extra'] }, where: 'spans[0].attributes.extra', values: { manual: undefined, automatic: 1 }, explanation: 'explained at spans[0].attributes.extra',
+      location: { position: '0', field: 'attributes', keys: ['extra'] }, where: 'spans[0].attributes.extra', values: { one: undefined, two: 1 }, explanation: 'explained at spans[0].attributes.extra',
     }]);
-    expect('manual' in rows[0].values).toBe(true);
+    expect('one' in rows[0].values).toBe(true);
   });
 
   it('finds nothing between equal traces', () => {

@@ -6,12 +6,16 @@ import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { APPS } from '@repo/app-catalogue';
+import { APP_NAMES, APPS } from '@repo/app-catalogue';
 import { startReceiver, type Receiver } from '@repo/otlp-receiver';
 import { UNEXPLAINED } from '@repo/app-catalogue';
 import http from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTraceUi, type CompareView, type TraceDetail, type TraceList, type TraceUi } from '../src/index.ts';
+
+// The apps in the catalogue's order, as the compare view shows them: the first makes no express
+// spans, the second does, the third leaves /health untraced (held below, so that the data reads true).
+const [FIRST, SECOND, THIRD] = APP_NAMES;
 
 let receiver: Receiver;
 let ui: TraceUi;
@@ -81,15 +85,15 @@ describe('the JSON API', () => {
   });
 
   it("a trace across two services (the client calling an app): every service in tree order, and the SERVER span's request", async () => {
-    const traceId = await sendClientTrace(APPS.manual.serviceName);
+    const traceId = await sendClientTrace(APPS[FIRST].serviceName);
     await receiver.waitForSpans((spans) => spans.length === 2);
-    const { body } = await get<TraceList>(`/api/traces?service=${APPS.manual.serviceName}`);
-    expect(body.traces).toMatchObject([{ traceId, service: 'client', services: ['client', APPS.manual.serviceName], rootName: 'client', request: 'GET /server_request' }]);
+    const { body } = await get<TraceList>(`/api/traces?service=${APPS[FIRST].serviceName}`);
+    expect(body.traces).toMatchObject([{ traceId, service: 'client', services: ['client', APPS[FIRST].serviceName], rootName: 'client', request: 'GET /server_request' }]);
     const compared = (await get<CompareView>('/api/compare')).body;
     expect(compared.columns.map((column) => column.trace?.traceId)).toEqual([traceId, undefined, undefined]);
     // The compare page takes the app's part: its SERVER span down, made the root, with its service's resource.
     expect(compared.columns[0].trace!.spans.map((span) => [span.position, span.name, span.parent])).toEqual([['0', 'GET /server_request', undefined]]);
-    expect(compared.columns[0].trace!.resource['service.name']).toBe(APPS.manual.serviceName);
+    expect(compared.columns[0].trace!.resource['service.name']).toBe(APPS[FIRST].serviceName);
   });
 
   it('filters by service, and limits the list', async () => {
@@ -125,26 +129,26 @@ describe('the JSON API', () => {
   });
 
   it('compares the three apps\' newest traces of one request, with a reason for each difference and a note for an app without one', async () => {
-    await sendTrace(APPS.manual.serviceName, { path: '/health' });
-    await sendTrace(APPS.automatic.serviceName, { path: '/health', child: 'request handler' });
-    await sendTrace(APPS.manual.serviceName);
+    await sendTrace(APPS[FIRST].serviceName, { path: '/health' });
+    await sendTrace(APPS[SECOND].serviceName, { path: '/health', child: 'request handler' });
+    await sendTrace(APPS[FIRST].serviceName);
     await receiver.waitForSpans((spans) => spans.length === 4);
     const { body } = await get<CompareView>('/api/compare?request=GET%20/health');
     expect(body.requests).toEqual(['GET /health', 'GET /server_request']);
     expect(body.columns.map((c) => [c.app, c.trace?.spans.length, c.note])).toEqual([
-      ['manual', 1, undefined], ['automatic', 2, undefined], ['programmatic', undefined, expect.stringContaining('ignoreIncomingRequestHook')],
+      [FIRST, 1, undefined], [SECOND, 2, undefined], [THIRD, undefined, expect.stringContaining('ignoreIncomingRequestHook')],
     ]);
     expect(body.rows.map((r) => [r.where, r.values, r.explanation === UNEXPLAINED])).toEqual([
-      ['resource["service.name"]', { manual: APPS.manual.serviceName, automatic: APPS.automatic.serviceName }, false],
-      ['spans[0.0]', { automatic: 'INTERNAL request handler' }, false],
+      ['resource["service.name"]', { [FIRST]: APPS[FIRST].serviceName, [SECOND]: APPS[SECOND].serviceName }, false],
+      ['spans[0.0]', { [SECOND]: 'INTERNAL request handler' }, false],
     ]);
     expect(body.unexplained).toBe(UNEXPLAINED);
     expect((await get<CompareView>('/api/compare')).body.request).toBe('GET /server_request');
   });
 
   it('compares like with like: the SERVER span and what is under it, whether the request came through the client or straight', async () => {
-    await sendClientTrace(APPS.manual.serviceName);
-    await sendTrace(APPS.automatic.serviceName, { child: 'request handler' });
+    await sendClientTrace(APPS[FIRST].serviceName);
+    await sendTrace(APPS[SECOND].serviceName, { child: 'request handler' });
     await receiver.waitForSpans((spans) => spans.length === 4);
     const { body } = await get<CompareView>('/api/compare?request=GET%20/server_request');
     expect(body.columns.map((c) => c.trace?.spans.map((span) => `${span.position} ${span.kind} ${span.name}`))).toEqual([
@@ -156,43 +160,43 @@ describe('the JSON API', () => {
   });
 
   it('with fewer than two apps\' traces of a request: nothing to compare, and where to send it (an app\'s port from its spans, if it sent any)', async () => {
-    await sendTrace(APPS.manual.serviceName, { attributes: { 'server.port': 8081 } });
-    await sendTrace(APPS.automatic.serviceName, { path: '/error', error: true, child: 'request handler', attributes: { 'server.port': 8082 } });
+    await sendTrace(APPS[FIRST].serviceName, { attributes: { 'server.port': 8081 } });
+    await sendTrace(APPS[SECOND].serviceName, { path: '/error', error: true, child: 'request handler', attributes: { 'server.port': 8082 } });
     await receiver.waitForSpans((spans) => spans.length === 3);
     const { body } = await get<CompareView>('/api/compare?request=GET%20/error');
     expect(body.rows).toEqual([]);
-    expect(body.tooFew).toEqual({ traced: ['automatic'], send: [{ app: 'manual', command: "curl 'http://localhost:8081/error'" }, { app: 'programmatic' }] });
+    expect(body.tooFew).toEqual({ traced: [SECOND], send: [{ app: FIRST, command: "curl 'http://localhost:8081/error'" }, { app: THIRD }] });
     // The negative control: with a second app's trace, there is something to compare.
-    await sendTrace(APPS.manual.serviceName, { path: '/error', attributes: { 'server.port': 8081 } });
+    await sendTrace(APPS[FIRST].serviceName, { path: '/error', attributes: { 'server.port': 8081 } });
     await receiver.waitForSpans((spans) => spans.length === 4);
     expect((await get<CompareView>('/api/compare?request=GET%20/error')).body.tooFew).toBeUndefined();
   });
 
   it('names a request that no route answered (404) in the list', async () => {
-    await sendTrace(APPS.automatic.serviceName, { path: '/nothing-here', attributes: { 'http.response.status_code': 404 } });
-    await sendTrace(APPS.automatic.serviceName, { attributes: { 'http.response.status_code': 200 } });
+    await sendTrace(APPS[SECOND].serviceName, { path: '/nothing-here', attributes: { 'http.response.status_code': 404 } });
+    await sendTrace(APPS[SECOND].serviceName, { attributes: { 'http.response.status_code': 200 } });
     await receiver.waitForSpans((spans) => spans.length === 2);
     const { body } = await get<TraceList>('/api/traces');
     expect(body.traces.map((t) => [t.request, t.statusCode])).toEqual([['GET /server_request', 200], ['GET /nothing-here', 404]]);
   });
 
   it('says which Express served each trace, from the webengine.* attributes of the serving app\'s resource, in the list and the compare view', async () => {
-    await sendTrace(APPS.manual.serviceName, { resource: { 'webengine.name': 'express', 'webengine.version': '4.21.2' } });
-    await sendTrace(APPS.automatic.serviceName);
+    await sendTrace(APPS[FIRST].serviceName, { resource: { 'webengine.name': 'express', 'webengine.version': '4.21.2' } });
+    await sendTrace(APPS[SECOND].serviceName);
     await receiver.waitForSpans((spans) => spans.length === 2);
     const list = (await get<TraceList>('/api/traces')).body;
-    expect(list.traces.map((t) => [t.service, t.servedOn]).sort()).toEqual([[APPS.automatic.serviceName, undefined], [APPS.manual.serviceName, 'express 4.21.2']]);
+    expect(list.traces.map((t) => [t.service, t.servedOn]).sort()).toEqual([[APPS[SECOND].serviceName, undefined], [APPS[FIRST].serviceName, 'express 4.21.2']]);
     const compare = (await get<CompareView>('/api/compare')).body;
-    expect(compare.columns.map((c) => [c.app, c.servedOn])).toEqual([['manual', 'express 4.21.2'], ['automatic', undefined], ['programmatic', undefined]]);
+    expect(compare.columns.map((c) => [c.app, c.servedOn])).toEqual([[FIRST, 'express 4.21.2'], [SECOND, undefined], [THIRD, undefined]]);
   });
 
   it('lists under each span the log records made in it, and its details hold them', async () => {
     const tracer = new TracerProvider({
-      resource: resourceFromAttributes({ 'service.name': APPS.manual.serviceName }),
+      resource: resourceFromAttributes({ 'service.name': APPS[FIRST].serviceName }),
       spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.grpcEndpoint }) })],
     });
     const loggers = new LoggerProvider({
-      resource: resourceFromAttributes({ 'service.name': APPS.manual.serviceName }),
+      resource: resourceFromAttributes({ 'service.name': APPS[FIRST].serviceName }),
       processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: receiver.grpcEndpoint }) })],
     });
     const span = tracer.getTracer('ui-test').startSpan('GET /server_request', { kind: SpanKind.SERVER });
@@ -206,24 +210,24 @@ describe('the JSON API', () => {
 
   it('gives each app\'s http.server.request.duration beside the compare view: one series per attribute set, its latest count, sum and buckets', async () => {
     const reader = new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter({ url: receiver.grpcEndpoint }), exportIntervalMillis: 60_000 });
-    const meters = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': APPS.automatic.serviceName }), readers: [reader] });
+    const meters = new MeterProvider({ resource: resourceFromAttributes({ 'service.name': APPS[SECOND].serviceName }), readers: [reader] });
     const histogram = meters.getMeter('ui-test').createHistogram('http.server.request.duration', { unit: 's', advice: { explicitBucketBoundaries: [0.01, 0.1] } });
     for (const seconds of [0.005, 0.05, 0.5]) histogram.record(seconds, { 'http.route': '/server_request' });
     await meters.shutdown(); // exports what it holds
     await receiver.waitForMetrics((points) => points.length === 1);
     const { body } = await get<CompareView>('/api/compare');
     expect(body.requestMetric).toEqual({
-      manual: [], programmatic: [],
-      automatic: [{ attributes: { 'http.route': '/server_request' }, count: 3, sum: expect.closeTo(0.555, 6), bucketCounts: [1, 1, 1], explicitBounds: [0.01, 0.1] }],
+      [FIRST]: [], [THIRD]: [],
+      [SECOND]: [{ attributes: { 'http.route': '/server_request' }, count: 3, sum: expect.closeTo(0.555, 6), bucketCounts: [1, 1, 1], explicitBounds: [0.01, 0.1] }],
     });
   });
 
-  it('says of an app with no trace of /health yet that none has arrived, and only of the programmatic app that it leaves /health untraced', async () => {
-    await sendTrace(APPS.automatic.serviceName, { path: '/health', child: 'request handler' });
+  it(`says of an app with no trace of /health yet that none has arrived, and only of ${THIRD}, which leaves it untraced, why`, async () => {
+    await sendTrace(APPS[SECOND].serviceName, { path: '/health', child: 'request handler' });
     await receiver.waitForSpans((spans) => spans.length === 2);
     const { body } = await get<CompareView>('/api/compare?request=GET%20/health');
     expect(body.columns.map((c) => [c.app, c.note])).toEqual([
-      ['manual', 'No trace of this request from this app has arrived.'], ['automatic', undefined], ['programmatic', expect.stringContaining('ignoreIncomingRequestHook')],
+      [FIRST, 'No trace of this request from this app has arrived.'], [SECOND, undefined], [THIRD, expect.stringContaining('ignoreIncomingRequestHook')],
     ]);
   });
 
@@ -281,5 +285,11 @@ describe('its own URL', () => {
     } finally {
       await own.close();
     }
+  });
+});
+
+describe('the apps these tests stand for', () => {
+  it('are, in the catalogue\'s order, one without express spans, one with them, and one that leaves /health untraced', () => {
+    expect([APPS[FIRST].spans.expressSpans, APPS[SECOND].spans.expressSpans, '/health' in APPS[THIRD].untracedRoutes]).toEqual([false, true, true]);
   });
 });
