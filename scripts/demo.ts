@@ -62,7 +62,7 @@ const { result, commands } = concurrently(
     // send every 500 ms and the client at once, so a trace is whole after a second of quiet.
     ...(receiverPorts ? [{
       name: 'receiver', prefixColor: 'yellow',
-      command: `"${process.execPath}" scripts/receiver.ts --grpc-port ${receiverPorts.grpc} --http-port ${receiverPorts.http} --ui-port ${receiverPorts.ui} --trace-idle-ms 1000`,
+      command: `"${process.execPath}" scripts/receiver.ts --grpc-port ${receiverPorts.grpc} --http-port ${receiverPorts.http} --ui-port ${receiverPorts.ui} --trace-idle-ms 1000 --ignore-sigint`,
     }] : []),
     ...apps.map((app) => ({
       name: app.name,
@@ -74,6 +74,13 @@ const { result, commands } = concurrently(
   ],
   { killOthersOn: ['failure'], padPrefix: true },
 );
+
+// Ctrl-C reaches every process of the terminal at once: the receiver ignores it, and is stopped
+// here once every app has exited, so that the apps' last flush still has somewhere to go.
+if (receiverPorts) {
+  const appsExited = commands.slice(1).map((command) => new Promise<void>((resolve) => command.close.subscribe(() => resolve())));
+  void Promise.all(appsExited).then(() => commands[0].kill('SIGTERM'));
+}
 
 // Runs beside `result`: if a process fails first, killOthersOn has stopped the rest and the
 // demo exits without waiting for the health checks to time out.

@@ -21,6 +21,8 @@ interface ReceiverCommandConfig {
   uiPort: number;
   host: string;
   traceIdleMs: number;
+  /** --ignore-sigint: SIGTERM alone stops it. */
+  ignoreSigint: boolean;
 }
 
 function readReceiverCommandConfig(args: string[], env: Record<string, string | undefined>): ReceiverCommandConfig {
@@ -34,6 +36,7 @@ function readReceiverCommandConfig(args: string[], env: Record<string, string | 
       host: { type: 'string', default: 'localhost', value: 'HOST', help: 'the address to listen on' },
       // An app's batch leaves every 5 s by default (OTEL_BSP_SCHEDULE_DELAY), the client's at once.
       'trace-idle-ms': { type: 'string', default: '6000', value: 'MS', help: 'print a trace once none of its spans came for this long' },
+      'ignore-sigint': { type: 'boolean', default: false, help: 'stop on SIGTERM only: the demo stops it once the apps have flushed (Ctrl-C reaches them all at once)' },
     },
   }, args, env);
   const traceIdleMs = Number(values['trace-idle-ms']);
@@ -54,7 +57,7 @@ function readReceiverCommandConfig(args: string[], env: Record<string, string | 
     const [other, , otherByDefault] = named.find(([otherFlag, otherPort]) => otherFlag !== flag && port !== 0 && otherPort === port) ?? [];
     if (other && !byDefault) throw new Error(`${flag}${flag.startsWith('--') ? ' ' : '='}${port} is also its ${other}${otherByDefault ? ` (default ${port})` : ''}: give each its own port`);
   }
-  return { ...ports, host: values.host, traceIdleMs };
+  return { ...ports, host: values.host, traceIdleMs, ignoreSigint: values['ignore-sigint'] };
 }
 
 try {
@@ -93,7 +96,7 @@ try {
     output.close();
     console.log(`OTLP receiver stopped: ${spans} spans in ${exports} exports, ${metricPoints} metric points in ${metricExports} exports, ${logRecords} log records in ${logExports} exports, ${rejected} rejected`);
   };
-  process.on('SIGINT', stop);
+  process.on('SIGINT', config.ignoreSigint ? () => {} : stop);
   process.on('SIGTERM', stop);
 } catch (error) {
   console.error(`receiver: ${(error as Error).message}`);

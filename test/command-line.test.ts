@@ -10,7 +10,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 const COMMANDS = {
   demo: { file: 'demo.ts', options: ['--esm', '--express', '--collector', '--protocol', '--free-ports'] },
   client: { file: 'client.ts', options: ['--app', '--port'] },
-  receiver: { file: 'receiver.ts', options: ['--grpc-port', '--http-port', '--ui-port', '--host', '--trace-idle-ms'] },
+  receiver: { file: 'receiver.ts', options: ['--grpc-port', '--http-port', '--ui-port', '--host', '--trace-idle-ms', '--ignore-sigint'] },
   compare: { file: 'compare.ts', options: ['--esm', '--express'] },
   bench: { file: 'bench/bench.ts', options: ['--rate', '--duration', '--only', '--env', '--try', '--instructions', '--breakdown', '--json'] },
 } as const;

@@ -42,6 +42,23 @@ describe('npm run demo', () => {
     }
   });
 
+  it('on Ctrl-C, stops the apps first and the receiver after their last flush: no export fails, nothing but one stop line each', async () => {
+    const demo = runDemo(['--free-ports']);
+    await demo.waitForOutput(clientLines, 60_000);
+    await demo.waitForOutput(/^\[receiver *\] trace /m, 20_000);
+    expect(await demo.stop('SIGINT')).toBe(0);
+    const output = demo.output();
+    expect(output).not.toMatch(/export failed|not delivered|Error:|^.*\] +at /m);
+    const stopped = output.indexOf('OTLP receiver stopped:');
+    expect(stopped).toBeGreaterThan(0);
+    // Each app closed its server before the receiver stopped, and printed nothing after.
+    for (const name of APP_NAMES) {
+      const closing = new RegExp(`^\\[${name} *\\] SIGINT: closing the server`, 'm').exec(output);
+      expect(closing?.index, name).toBeLessThan(stopped);
+      expect(output.slice(stopped), name).not.toMatch(new RegExp(`^\\[${name} `, 'm'));
+    }
+  });
+
   it('with --collector: checks that the collector answers, the apps and the client export there, it says when the first export has landed, and starts no receiver of its own', async () => {
     const collector = await startReceiver({ grpcPort: 0, httpPort: null, host: '127.0.0.1' });
     onTestFinished(() => collector.close());
