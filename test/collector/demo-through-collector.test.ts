@@ -40,7 +40,8 @@ async function demoThroughCollector(protocol: 'grpc' | 'http/protobuf'): Promise
     await receiver.waitForSpans((spans) => services.every((service) => spans.some((span) => serviceOf(span) === service && span.kind === 'SERVER')), 60_000);
     await receiver.waitForMetrics((points) => services.every((service) => points.some((point) => serviceOf(point) === service && point.name === REQUEST_DURATION)), 30_000);
     await receiver.waitForLogs((records) => services.every((service) => records.some((record) => serviceOf(record) === service)), 30_000);
-    // The apps, then the collector: its batch and its exporters' queues are emptied as it stops.
+    // The apps, then the collector: it writes each export as it comes, and empties its OTLP
+    // exporter's queue as it stops.
     expect(await demo.stop()).toBe(0);
     expect(await collector.stop('SIGTERM')).toBe(0);
     return { written: readCollectorFile(file), decoded: { spans: receiver.spans(), points: receiver.metrics(), records: receiver.logs() } };
