@@ -6,8 +6,9 @@ import path from 'node:path';
 
 const repoRoot = path.resolve(import.meta.dirname, '..');
 // What the tests start: the apps (every build, apps/express4's too), the receiver command, the client, the benchmark's
-// collector, the demo, and the browser tests' Chromium (its profile is a temporary folder).
-const OURS = [/dist\/[\w-]+\/main\.js/, /scripts\/(receiver|client|demo)\.ts/, /scripts\/bench\//, /chromium-profile-/];
+// collector, the demo, the OpenTelemetry Collector and telemetrygen, and the browser tests' Chromium (its profile is a
+// temporary folder).
+const OURS = [/dist\/[\w-]+\/main\.js/, /scripts\/(receiver|client|demo)\.ts/, /scripts\/(bench|collector)\//, /otelcol-three-ways|telemetrygen/, /chromium-profile-/];
 
 /** Processes of ours: started in this checkout (their working folder is in it), or our Chromium. */
 function leftovers(): { pid: number; command: string }[] {

@@ -1,0 +1,48 @@
+// `npm run bench:receiver [-- --duration 10 --batch-size 1000 --workers 2 --rounds 1]`: how many
+// spans per second `npm run receiver` takes from telemetrygen, flat out, over OTLP/gRPC and
+// OTLP/HTTP, beside the OpenTelemetry Collector (nop exporter) on the same load: each target started
+// afresh for each run, its own count of what it accepted, its CPU time and peak memory. A table
+// of the median round; alone on the machine, or its figures say more about the neighbours.
+import { parseArgs } from 'node:util';
+import { orExit } from '../command-line.ts';
+import { GoBuildError } from '../collector/go-build.ts';
+import { printTable } from './bench-tables.ts';
+import { LOAD_TARGETS, measureLoad, TRANSPORTS, type LoadFigures } from './otlp-load.ts';
+
+const options = orExit('bench:receiver', 2, () => {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '10' }, 'batch-size': { type: 'string', default: '1000' },
+      workers: { type: 'string', default: '2' }, rounds: { type: 'string', default: '1' },
+    },
+  });
+  const whole = (flag: string, value: string) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1) throw new Error(`--${flag} "${value}" is not a whole number above 0`);
+    return n;
+  };
+  return { seconds: whole('duration', values.duration), batchSize: whole('batch-size', values['batch-size']), workers: whole('workers', values.workers), rounds: whole('rounds', values.rounds) };
+});
+
+console.log(`bench:receiver: telemetrygen traces, ${options.workers} workers flat out for ${options.seconds} s, ${options.batchSize} spans per export; ${options.rounds} round(s)`);
+const runs = LOAD_TARGETS.flatMap((target) => TRANSPORTS.map((transport) => ({ target, transport, figures: [] as LoadFigures[] })));
+try {
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const run of runs) {
+      const figures = await measureLoad(run.target, run.transport, options);
+      run.figures.push(figures);
+      console.log(`[round ${round}] ${run.target} over ${run.transport}: ${Math.round(figures.spansPerSecond)} spans/s, ${figures.cpuUsPerSpan.toFixed(1)} µs CPU/span, peak RSS ${figures.peakRssMib.toFixed(0)} MiB, ${figures.rejected} rejected`);
+    }
+  }
+} catch (error) {
+  if (!(error instanceof GoBuildError)) throw error;
+  console.error(`bench:receiver: ${error.message}`);
+  process.exit(1);
+}
+
+const median = (list: LoadFigures[]) => list.toSorted((a, b) => a.spansPerSecond - b.spansPerSecond)[Math.floor(list.length / 2)];
+console.log('');
+printTable(['target', 'transport', 'spans/s', 'CPU µs/span', 'peak RSS MiB', 'spans accepted', 'rejected'], runs.map(({ target, transport, figures }) => {
+  const m = median(figures);
+  return [target, transport, Math.round(m.spansPerSecond), m.cpuUsPerSpan.toFixed(1), m.peakRssMib.toFixed(0), m.spans, m.rejected];
+}));
