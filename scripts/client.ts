@@ -46,7 +46,7 @@ checkAppSettings('client', process.env);
 Object.assign(process.env, withSharedEnv({ OTEL_SERVICE_NAME: 'client', ...process.env }));
 await import('@repo/telemetry/concise-diagnostics');
 // Spans only: the client records no metric and writes no log.
-const sdk = new NodeSDK({ metricReaders: [], logRecordProcessors: [], instrumentations: [] });
+const sdk = new NodeSDK({ metricReaders: [], logRecordProcessors: [] });
 // Registers the tracer provider, and the W3C propagator and context manager that inject() uses.
 sdk.start();
 const tracer = trace.getTracer('otel-three-ways-client');

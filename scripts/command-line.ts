@@ -3,7 +3,7 @@
 // stack trace. Each has --help; an unknown option is named with the list of options; an argument
 // it cannot use is refused, never dropped.
 import { EXPRESS_MAJORS, type ExpressMajor, type ModuleFormat } from '@repo/app-catalogue';
-import { readOtelSettings, withSharedEnv } from '@repo/telemetry/settings';
+import { checkOtelSettings, withSharedEnv } from '@repo/telemetry/settings';
 import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
 
 /** An option as a command declares it: parseArgs's descriptor, what --help says of it, and its value's name (`URL`). */
@@ -111,7 +111,7 @@ export function expressMajor(value: string, format: ModuleFormat = 'cjs'): Expre
 export function checkAppSettings(command: string, env: Record<string, string | undefined>): void {
   orExit(command, 1, () => {
     try {
-      readOtelSettings(withSharedEnv(env));
+      checkOtelSettings(withSharedEnv(env));
     } catch (error) {
       throw new Error(`cannot start: ${(error as Error).message}`);
     }

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAppForTest } from './app-fixture.ts';
-import { inBatches } from './http-requests.ts';
+import { inBatches, rawRequest, sendRaw } from './http-requests.ts';
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -95,13 +95,16 @@ describe.each(APP_NAMES)('the %s app', (name) => {
     }
   });
 
-  // Express routes a path in any letter case, and with a trailing slash, to the same handler: an
-  // untraced route stays untraced for all of them, and the other apps trace every one.
+  // Express routes a path in any letter case, with a trailing slash, or in a request target that is
+  // a whole URL (as sent to a proxy), to the same handler: an untraced route stays untraced for all
+  // of them, and the other apps trace every one.
   it.each(UNTRACED_ROUTES)('traces %s, in every spelling Express routes to its handler, exactly where the catalogue says it does', async (route) => {
-    const spellings = [route, route.toUpperCase(), `${route}/`, `${route.toUpperCase()}/`];
+    const spellings = [route, route.toUpperCase(), `${route}/`, `${route.toUpperCase()}/`, `${app.url}${route}`];
     const expected = appsTracing(route).includes(name);
     for (const [i, spelling] of spellings.entries()) {
-      expect(await fetch(`${app.url}${spelling}?param=${name}-spelling-${i}`).then((r) => r.text()), spelling).toBe('ok');
+      const target = `${spelling}?param=${name}-spelling-${i}`;
+      const status = await sendRaw(app.port, rawRequest(`GET ${target} HTTP/1.1`, [`Host: localhost:${app.port}`, 'Connection: close']));
+      expect(status, spelling).toBe(200);
     }
     // A request after them all, traced by every app: once its span is in, theirs would be too.
     await fetch(`${app.url}/server_request?param=${name}-after-spellings`);

@@ -94,9 +94,14 @@ describe.each(APP_NAMES)('the %s app', (name) => {
       const exit = await app.stop('SIGTERM');
       const output = app.output();
       expect(exit.code, output).toBe(0);
-      expect(count(output, /^telemetry: exiting while span export fails: \d+ spans? in \d+ failed batch(es)? (was|were) not delivered$/m), output).toBe(1);
-      expect(count(output, /^telemetry: exiting while log record export fails: \d+ log records? in \d+ failed batch(es)? (was|were) not delivered$/m), output).toBe(1);
-      // Nothing but the app's own lines and one line per telemetry problem: no stack, no error object.
+      // Per signal, one line when its export failed and one saying what was not delivered; nothing else.
+      const telemetryLines = output.split('\n').filter((line) => line.startsWith('telemetry: '));
+      for (const [signal, items] of [['span', 'spans?'], ['log record', 'log records?'], ['metric', 'metric points?']]) {
+        expect(count(output, new RegExp(`^telemetry: ${signal} export failed \\(`, 'm')), signal).toBe(1);
+        expect(count(output, new RegExp(`^telemetry: exiting while ${signal} export fails: \\d+ ${items} in \\d+ failed batch(es)? (was|were) not delivered$`, 'm')), signal).toBe(1);
+      }
+      expect(telemetryLines, output).toHaveLength(6);
+      // The app's own lines besides: no stack, no error object.
       expect(output.split('\n').filter((line) => line && !line.startsWith('{') && !line.startsWith('telemetry: ') && !/^(listening on|SIGTERM: )/.test(line)), output).toEqual([]);
     } finally {
       await down.release();

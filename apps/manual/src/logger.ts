@@ -20,15 +20,17 @@ export const logger = pino({
   },
   hooks: {
     // Every call, as written (`logger.info({ param }, 'server_request')`): the object's fields
-    // are the record's attributes, its error (`err`) the record's exception, the rest its body.
+    // are the record's attributes, its error (`err`, or an Error alone) the record's exception,
+    // the rest its body (an Error's message when there is none, as pino writes it).
     logMethod(args, write, level) {
       const [first, ...rest] = args as unknown[];
-      const fields = typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : undefined;
+      const fields = first instanceof Error ? { err: first } : typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : undefined;
       const { err, ...attributes } = fields ?? {};
+      const message = format(...(fields ? rest : args));
       otelLogger.emit({
         severityNumber: SEVERITIES[level],
         severityText: this.levels.labels[level],
-        body: format(...(fields ? rest : args)),
+        body: message || (err instanceof Error ? err.message : ''),
         attributes: attributes as Record<string, AnyValue>,
         ...(err ? { exception: err } : {}),
       });

@@ -26,7 +26,7 @@ const requestDuration = metrics.getMeter('otel-three-ways-manual').createHistogr
 // The route that answered each request, with its router's prefix (/api/items/:id).
 const matchedRoutes = new WeakMap<Request, string>();
 
-/** Run on each request's attributes before its span starts; empty unless a preload adds one. */
+/** Run on each request's attributes before its span starts: only for instrumentation-http-compat.ts, a preload of this project's. */
 export const startSpanHooks: ((attributes: Attributes, req: IncomingMessage) => void)[] = [];
 
 /** Starts the SERVER span of each request and ends it when the response is done. Use it first. */

@@ -14,9 +14,9 @@ const sdk = new NodeSDK({
     // The SERVER span comes from the http instrumentation; express only adds the route
     // (http.route, span name) and its own INTERNAL spans, so it needs http registered too.
     new HttpInstrumentation({
-      // Health checks are not traced: every path Express routes to /health (its routes ignore
-      // case and a trailing slash).
-      ignoreIncomingRequestHook: (request) => /^\/health\/?$/i.test(request.url?.split('?')[0] ?? ''),
+      // Health checks are not traced: every URL Express routes to /health (its routes ignore case
+      // and a trailing slash; a request target may be a whole URL).
+      ignoreIncomingRequestHook: (request) => /^\/health\/?$/i.test(URL.parse(request.url ?? '', 'http://localhost')?.pathname ?? ''),
       // The OTLP/HTTP exporters' own requests (sent with tracing suppressed): no span is made for
       // them, and without this they would still be measured in http.client.request.duration.
       ignoreOutgoingRequestHook: () => isTracingSuppressed(context.active()),
@@ -27,6 +27,7 @@ const sdk = new NodeSDK({
   ],
 });
 sdk.start();
-// Flushes what is still queued once the app has closed its server and the event loop empties
-// (main.ts does not call process.exit()), as the automatic app's register hook does.
+// Flushes what is still queued once the app has closed its server and the event loop empties, as
+// the automatic app's register hook does. A service that calls process.exit(), or keeps its
+// server open on SIGTERM, never gets here: it must call sdk.shutdown() itself first.
 process.once('beforeExit', () => void sdk.shutdown().catch((error) => diag.error('shutdown failed', error)));

@@ -4,8 +4,6 @@ import { createRequire } from 'node:module';
 export interface RunServerOptions {
   /** The port when PORT is unset. */
   defaultPort: number;
-  /** Runs once the server has closed and before the process exits: flush telemetry here. */
-  onClose?: () => Promise<void>;
   /** How long in-flight requests get to finish after SIGTERM/SIGINT. Default 5 s. */
   drainTimeoutMs?: number;
   /** The whole shutdown's deadline; past it the process exits with 1. Default 10 s. */
@@ -42,12 +40,12 @@ function runningExpress(): string {
 
 /**
  * Listens on PORT and, on SIGTERM or SIGINT, stops accepting connections, lets in-flight
- * requests finish, runs `onClose`, and lets the process exit by itself (code 0). It does not
- * call process.exit() on the happy path: a preloaded SDK (the automatic app's register hook)
- * flushes on `beforeExit`, which process.exit() would skip.
+ * requests finish, and lets the process exit by itself (code 0). It does not call
+ * process.exit() on the happy path: each app's SDK flushes on `beforeExit`, which
+ * process.exit() would skip.
  */
 export function runServer(app: RequestListener, options: RunServerOptions): Server {
-  const { defaultPort, onClose, drainTimeoutMs = 5000, exitTimeoutMs = 10000 } = options;
+  const { defaultPort, drainTimeoutMs = 5000, exitTimeoutMs = 10000 } = options;
   let port: number;
   try {
     port = readPort(defaultPort, options.env);
@@ -90,12 +88,6 @@ export function runServer(app: RequestListener, options: RunServerOptions): Serv
       const drainTimer = setTimeout(() => server.closeAllConnections(), drainTimeoutMs).unref();
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
       clearTimeout(drainTimer);
-      try {
-        await onClose?.();
-      } catch (error) {
-        console.error('shutdown failed:', error);
-        process.exitCode = 1;
-      }
     })();
     return stopping;
   }

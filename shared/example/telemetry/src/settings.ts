@@ -1,7 +1,7 @@
 // The OTEL_* settings that NodeSDK and the OTLP exporters read themselves, checked. Where they
 // would warn and fall back to something else (an unknown protocol: http/protobuf; a queue of 0:
-// the default; an endpoint without a scheme: every export fails), readOtelSettings throws one line
-// naming the variable. Nothing here configures the SDK: it reads the same variables on its own.
+// the default; an endpoint without a scheme: every export fails), checkOtelSettings throws one
+// line naming the variable. Nothing here configures the SDK: it reads the same variables itself.
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,17 +15,6 @@ type Signal = (typeof SIGNALS)[number];
 const EXPORTERS: Record<Signal, string[]> = { traces: ['otlp', 'zipkin', 'console'], metrics: ['otlp', 'prometheus', 'console'], logs: ['otlp', 'console'] };
 const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'];
 
-/** Each signal's settings, as the SDK will read them. */
-export interface SignalSettings {
-  /** OTEL_<SIGNAL>_EXPORTER: `otlp` unless set; none is an empty list. */
-  exporters: string[];
-  /** OTEL_EXPORTER_OTLP_<SIGNAL>_PROTOCOL, else OTEL_EXPORTER_OTLP_PROTOCOL, else the spec's http/protobuf. */
-  protocol: OtlpProtocol;
-  /** Where OTLP goes: the signal's own endpoint (whole URL), else the general one (+ /v1/<signal> over HTTP). */
-  endpoint: string;
-}
-export type OtelSettings = Record<Signal, SignalSettings>;
-
 /** A variable that is set but cannot be used. */
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -33,7 +22,7 @@ export class SettingsError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-export function readOtelSettings(env: Env = process.env): OtelSettings {
+export function checkOtelSettings(env: Env = process.env): void {
   for (const name of ['OTEL_BSP_MAX_QUEUE_SIZE', 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BSP_SCHEDULE_DELAY', 'OTEL_BSP_EXPORT_TIMEOUT',
     'OTEL_BLRP_MAX_QUEUE_SIZE', 'OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', 'OTEL_BLRP_SCHEDULE_DELAY', 'OTEL_BLRP_EXPORT_TIMEOUT',
     'OTEL_METRIC_EXPORT_INTERVAL', 'OTEL_METRIC_EXPORT_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT',
@@ -53,10 +42,10 @@ export function readOtelSettings(env: Env = process.env): OtelSettings {
   if (sampler?.endsWith('traceidratio') && ratio !== undefined && !(Number(ratio) >= 0 && Number(ratio) <= 1)) {
     throw new SettingsError(`OTEL_TRACES_SAMPLER_ARG="${ratio}" is not a ratio from 0 to 1`);
   }
-  return { traces: signalSettings(env, 'traces'), metrics: signalSettings(env, 'metrics'), logs: signalSettings(env, 'logs') };
+  for (const signal of SIGNALS) checkSignal(env, signal);
 }
 
-function signalSettings(env: Env, signal: Signal): SignalSettings {
+function checkSignal(env: Env, signal: Signal): void {
   const upper = signal.toUpperCase();
   const exportersName = `OTEL_${upper}_EXPORTER`;
   const exporters = [...new Set((text(env, exportersName) ?? 'otlp').split(',').map((name) => name.trim()))];
@@ -69,20 +58,19 @@ function signalSettings(env: Env, signal: Signal): SignalSettings {
   const protocolName = text(env, `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL`) ? `OTEL_EXPORTER_OTLP_${upper}_PROTOCOL` : 'OTEL_EXPORTER_OTLP_PROTOCOL';
   const protocol = text(env, protocolName) ?? 'http/protobuf';
   if (!(OTLP_PROTOCOLS as readonly string[]).includes(protocol)) throw new SettingsError(`${protocolName}="${protocol}" is not one of ${OTLP_PROTOCOLS.join(', ')}`);
-  return { exporters: exporters.includes('none') ? [] : exporters, protocol: protocol as OtlpProtocol, endpoint: endpoint(env, signal, protocol as OtlpProtocol) };
+  checkEndpoint(env, signal, protocol as OtlpProtocol);
 }
 
-function endpoint(env: Env, signal: Signal, protocol: OtlpProtocol): string {
+function checkEndpoint(env: Env, signal: Signal, protocol: OtlpProtocol): void {
   const own = `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`;
   const name = text(env, own) ? own : 'OTEL_EXPORTER_OTLP_ENDPOINT';
-  const value = text(env, name) ?? (protocol === 'grpc' ? 'http://localhost:4317' : 'http://localhost:4318');
+  const value = text(env, name);
+  if (value === undefined) return;
   // `localhost:4317` parses as a URL of scheme "localhost:", and every export then fails.
   const url = URL.canParse(value) ? new URL(value) : undefined;
   if (!url || !['http:', 'https:'].includes(url.protocol) || !url.hostname) {
     throw new SettingsError(`${name}="${value}" is not a URL starting with http:// or https:// (for example http://localhost:${protocol === 'grpc' ? 4317 : 4318})`);
   }
-  if (name === own || protocol === 'grpc') return value;
-  return `${value.replace(/\/$/, '')}/v1/${signal}`;
 }
 
 function text(env: Env, name: string): string | undefined {
