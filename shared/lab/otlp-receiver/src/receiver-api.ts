@@ -16,6 +16,11 @@ export interface ReceiverOptions {
   maxMetricPoints?: number;
   /** Log records kept for `logs()`, likewise. Default 100,000. */
   maxLogRecords?: number;
+  /**
+   * Bytes of each signal's items kept, as encoded when received (each item counts its share of its
+   * export's bytes); past it the oldest go, counted as dropped. Default 64 MiB.
+   */
+  maxBytes?: number;
   /** Largest request body or gRPC message accepted, in bytes. Default 8 MiB. */
   maxMessageBytes?: number;
   /** A trace counts as finished when none of its spans arrived for this long. Default 500 ms. */
@@ -56,7 +61,16 @@ export interface ReceiverStats {
   droppedLogRecords: number;
 }
 
+/** What a receiver keeps at most: its options' values, or their defaults. */
+export interface ReceiverLimits {
+  maxSpans: number;
+  maxMetricPoints: number;
+  maxLogRecords: number;
+  maxBytes: number;
+}
+
 export interface Receiver {
+  readonly limits: ReceiverLimits;
   readonly grpcPort: number;
   readonly httpPort: number | null;
   /** Where an OTLP/gRPC exporter should send: `http://<host>:<grpcPort>`, an IPv6 host in brackets. */
