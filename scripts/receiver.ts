@@ -9,7 +9,7 @@ import { parsePort } from '@repo/server-lifecycle';
 import { startReceiver } from '@repo/otlp-receiver';
 import { startTraceUi } from '@repo/trace-ui';
 import { parseArgs } from 'node:util';
-import { receiverOutput } from './receiver-output.ts';
+import { keptLimits, receiverOutput } from './receiver-output.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
 interface ReceiverCommandConfig {
@@ -62,7 +62,7 @@ try {
     await receiver.close();
     throw error;
   });
-  console.log(`OTLP receiver: gRPC on ${config.host}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${config.host}:${receiver.httpPort} (/v1/traces, /v1/metrics, /v1/logs)`);
+  console.log(`OTLP receiver: gRPC on ${config.host}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${config.host}:${receiver.httpPort} (/v1/traces, /v1/metrics, /v1/logs); ${keptLimits(receiver.limits)}`);
   console.log(`Trace UI: ${ui.url}`);
 
   let stopping = false;
