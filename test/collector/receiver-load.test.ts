@@ -18,7 +18,7 @@ describe('npm run bench:receiver', () => {
     expect(await bench.exited, bench.output()).toBe(0);
     const rows = bench.output().split('\n').filter((line) => /^\| (npm run receiver|otelcol)/.test(line)).map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
     expect(rows.map(([target, transport]) => [target, transport])).toEqual(LOAD_TARGETS.flatMap((target) => TRANSPORTS.map((transport) => [target, transport])));
-    for (const [, , spansPerSecond, , , accepted, rejected] of rows) {
+    for (const [, , spansPerSecond, , , , accepted, rejected] of rows) {
       expect(Number(spansPerSecond)).toBeGreaterThan(0);
       expect(Number(accepted)).toBeGreaterThan(0);
       expect(rejected).toBe('0');
