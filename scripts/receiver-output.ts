@@ -7,13 +7,12 @@ import type { ReceiverLimits } from '@repo/otlp-receiver';
 import {
   formatLogRecord, formatTrace, HistogramLines, serviceOf, type ReceivedLogRecord, type ReceivedMetricPoint, type ReceivedSpan,
 } from '@repo/trace-model';
+import { printThrottle } from './print-throttle.ts';
 
 // The metric the apps record for each request (the HTTP semantic conventions' name).
 const REQUEST_DURATION = 'http.server.request.duration';
 // Traces whose log records are remembered, printed or waiting for their trace; past it the oldest go.
 const MAX_TRACES = 10_000;
-// Trees and lone log records printed a second, at most.
-export const MAX_PRINTED_PER_SECOND = 100;
 
 interface TraceLogs {
   records: ReceivedLogRecord[];
@@ -61,18 +60,24 @@ export function receiverOutput(print: (text: string) => void, traceIdleMs: numbe
   }
 
   return {
+    /**
+     * The receiver's followTrace: whether a trace whose first span came will be printed. Past the
+     * limit it is not, nor are the records that waited for it (counted with it); the receiver then
+     * does not group its spans either.
+     */
+    followTrace(traceId: string): boolean {
+      if (throttle.allows('trace')) return true;
+      const waiting = traces.get(traceId);
+      if (waiting && !waiting.printed) {
+        clearTimeout(waiting.timer);
+        traces.delete(traceId);
+        throttle.skip('log record', waiting.records.length - waiting.shownAlone);
+      }
+      return false;
+    },
+
     onTrace(spans: ReceivedSpan[], late?: { added: number }): void {
       const traceId = spans[0].traceId;
-      if (!throttle.allows('trace')) {
-        // Not printed, and neither are the records that waited for it (counted with it).
-        const waiting = traces.get(traceId);
-        if (waiting && !waiting.printed) {
-          clearTimeout(waiting.timer);
-          traces.delete(traceId);
-          throttle.skip('log record', waiting.records.length - waiting.shownAlone);
-        }
-        return;
-      }
       const logs = logsOf(traceId);
       clearTimeout(logs.timer);
       logs.timer = undefined;
@@ -105,47 +110,6 @@ export function receiverOutput(print: (text: string) => void, traceIdleMs: numbe
       traces.clear();
       throttle.close();
     },
-  };
-}
-
-/**
- * Lets MAX_PRINTED_PER_SECOND things be printed in each second; counts the rest, and says how many
- * in one line when that second is over (or at close).
- */
-function printThrottle(print: (text: string) => void) {
-  let windowStart = -Infinity;
-  let printed = 0;
-  const skipped = { trace: 0, 'log record': 0 };
-  let summary: NodeJS.Timeout | undefined;
-  const report = () => {
-    clearTimeout(summary);
-    summary = undefined;
-    const counts = Object.entries(skipped).filter(([, n]) => n > 0).map(([what, n]) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`);
-    if (counts.length) print(`receiver: ${counts.join(' and ')} not printed in that second (it prints ${MAX_PRINTED_PER_SECOND} a second at most; the trace UI has what it keeps)`);
-    skipped.trace = skipped['log record'] = 0;
-  };
-  const skip = (what: keyof typeof skipped, n = 1) => {
-    if (n <= 0) return;
-    skipped[what] += n;
-    summary ??= setTimeout(report, Math.max(0, windowStart + 1000 - performance.now()));
-  };
-  return {
-    allows(what: keyof typeof skipped): boolean {
-      const now = performance.now();
-      if (now - windowStart >= 1000) {
-        if (summary) report();
-        windowStart = now;
-        printed = 0;
-      }
-      if (printed < MAX_PRINTED_PER_SECOND) {
-        printed += 1;
-        return true;
-      }
-      skip(what);
-      return false;
-    },
-    skip,
-    close: report,
   };
 }
 

@@ -55,6 +55,7 @@ try {
     // for longer than the slowest's batch delay, and again if one comes later still.
     traceIdleMs: config.traceIdleMs,
     onTrace: output.onTrace,
+    followTrace: output.followTrace,
     onLogs: output.onLogs,
     onMetrics: output.onMetrics,
   });

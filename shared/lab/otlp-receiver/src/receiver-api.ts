@@ -30,6 +30,12 @@ export interface ReceiverOptions {
    * spans of it arrive after that (`late`: how many), so that none is lost to a slow exporter.
    */
   onTrace?: OnTrace;
+  /**
+   * Asked once for each trace when its first span comes (given onTrace): false leaves the trace out
+   * of onTrace, its spans kept all the same. For a caller that shows only some traces, e.g. so many
+   * a second, so that the others cost no grouping. Default: every trace.
+   */
+  followTrace?: (traceId: string) => boolean;
   /** Called with the points of each metrics export kept, e.g. to print them. */
   onMetrics?: (points: ReceivedMetricPoint[]) => void;
   /** Called with the records of each logs export kept. */

@@ -36,7 +36,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
   // The waitFor... checks and subscribe's listeners, called after each kept export.
   const waiters = new ConditionWaiters();
   // As many spans wait in open traces as are kept, at most: mostly the same ones, the newest.
-  const traces = options.onTrace ? new TraceCollector(options.traceIdleMs ?? 500, options.onTrace, limits.maxSpans) : undefined;
+  const traces = options.onTrace ? new TraceCollector(options.traceIdleMs ?? 500, options.onTrace, limits.maxSpans, options.followTrace) : undefined;
   let undecoded: Buffer[] = [];
 
   // Without notifying: each export was announced when it was kept undecoded.

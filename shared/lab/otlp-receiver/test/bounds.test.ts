@@ -1,7 +1,7 @@
 // What the receiver holds is bounded: the items it keeps, by count and by bytes as received
 // (KeptItems), and the spans waiting in traces not yet finished (TraceCollector), by count.
 import type { ReceivedSpan } from '@repo/trace-model';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { KeptItems } from '../src/kept-items.ts';
 import { TraceCollector } from '../src/trace-collector.ts';
 
@@ -43,15 +43,45 @@ describe('KeptItems', () => {
 describe('TraceCollector', () => {
   const span = (traceId: string, name: string) => ({ traceId, name }) as ReceivedSpan;
 
-  it('finishes the traces idle longest early when more than maxOpenSpans wait, and gives one again, whole, when more of it comes', () => {
+  it('finishes the traces opened first early when more than maxOpenSpans wait, and gives one again, whole, when more of it comes', () => {
     const calls: string[] = [];
     const collector = new TraceCollector(60_000, (spans, late) => calls.push(`${spans.map((s) => s.name).join('+')}${late ? ` (late ${late.added})` : ''}`), 4);
     collector.add([span('t1', 'a'), span('t2', 'b'), span('t1', 'c')]);
-    collector.add([span('t3', 'd'), span('t3', 'e')]); // 5 spans wait: t2 is idle longest
-    expect(calls).toEqual(['b']);
-    collector.add([span('t2', 'f')]); // t2 again, with its span: 5 wait, so t1 goes
-    expect(calls).toEqual(['b', 'a+c']);
+    collector.add([span('t3', 'd'), span('t3', 'e')]); // 5 spans wait: t1, opened first, goes
+    expect(calls).toEqual(['a+c']);
+    collector.add([span('t1', 'f')]); // t1 again, with its two spans: 6 wait, so t2 and t3 go
+    expect(calls).toEqual(['a+c', 'b', 'd+e']);
     collector.flush();
-    expect(calls).toEqual(['b', 'a+c', 'd+e', 'b+f (late 1)']);
+    expect(calls).toEqual(['a+c', 'b', 'd+e', 'a+c+f (late 1)']);
+  });
+
+  it('asks follow once a trace, and leaves the traces it passes over out of onTrace, holding none of their spans', () => {
+    const asked: string[] = [];
+    const calls: string[] = [];
+    const collector = new TraceCollector(60_000, (spans) => calls.push(spans.map((s) => s.name).join('+')), 3, (id) => asked.push(id) > 0 && id !== 't2');
+    collector.add([span('t1', 'a'), span('t2', 'b'), span('t2', 'c'), span('t1', 'd'), span('t2', 'e')]);
+    collector.add([span('t2', 'f'), span('t3', 'g')]); // t2's spans took no room: t1 stays open
+    expect(calls).toEqual([]);
+    collector.flush();
+    expect([asked, calls]).toEqual([['t1', 't2', 't3'], ['a+d', 'g']]);
+  });
+
+  it('finishes a trace once none of its spans came for idleMs (to a tenth of it), each trace on its own time', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const done: string[] = [];
+      const collector = new TraceCollector(40, (spans) => done.push(spans.map((s) => s.name).join('+')), 100);
+      collector.add([span('t1', 'a'), span('t2', 'b')]);
+      vi.advanceTimersByTime(25);
+      collector.add([span('t2', 'c')]); // t2 waits 40 ms more from here
+      vi.advanceTimersByTime(14);
+      expect(done).toEqual([]);
+      vi.advanceTimersByTime(1 + 4);
+      expect(done).toEqual(['a']);
+      vi.advanceTimersByTime(25);
+      expect(done).toEqual(['a', 'b+c']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
