@@ -87,6 +87,8 @@ export class TraceCollector {
   flush(): void {
     for (const open of [...this.open.values()]) this.finish(open);
     this.due.clear();
+    clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   /** Drops the traces still open (no onTrace for them) and forgets the finished ones. */

@@ -80,6 +80,10 @@ describe('TraceCollector', () => {
       expect(done).toEqual(['a']);
       vi.advanceTimersByTime(25);
       expect(done).toEqual(['a', 'b+c']);
+      collector.add([span('t4', 'h')]);
+      collector.flush(); // at once, and its timer gone with it
+      vi.advanceTimersByTime(100);
+      expect(done).toEqual(['a', 'b+c', 'h']);
     } finally {
       vi.useRealTimers();
     }
