@@ -12,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../scripts/local-ports.ts';
-import { buildCollector } from '../../scripts/collector/go-build.ts';
 import { readCollectorFile, type Items } from './collector-file.ts';
 import { itemDifferences } from './item-differences.ts';
 
@@ -62,8 +61,6 @@ function serverSpan(spans: ReceivedSpan[], name: AppName): { server: ReceivedSpa
   expect(servers).toHaveLength(1);
   return { server: servers[0], parent: spans.find((span) => span.spanId === servers[0].parentSpanId) };
 }
-
-beforeAll(() => buildCollector(), 600_000);
 
 describe.each(['grpc', 'http/protobuf'] as const)('the demo through a real OpenTelemetry Collector, the apps exporting over %s', (protocol) => {
   let run: Awaited<ReturnType<typeof demoThroughCollector>>;
