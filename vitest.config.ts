@@ -13,8 +13,8 @@ export default defineConfig({
       // never what its figures are.
       { test: { name: 'bench', include: ['test/bench*.test.ts'], testTimeout: 120_000 } },
       // A real OpenTelemetry Collector and telemetrygen, built from their Go modules
-      // (scripts/collector/): `npm run test:collector`. A first build takes minutes.
-      { test: { name: 'collector', include: ['test/collector/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 600_000 } },
+      // (scripts/collector/) before the tests: `npm run test:collector`. A first build takes minutes.
+      { test: { name: 'collector', include: ['test/collector/**/*.test.ts'], globalSetup: ['test/collector/go-tools.ts'], testTimeout: 60_000, hookTimeout: 180_000 } },
       // The demo's processes and the trace UI in a real Chromium: `npm run test:browser`. In a
       // random order, which proves them independent; in file order when taking the screenshots.
       {

@@ -1,9 +1,13 @@
 // What `npm run receiver` prints of what it receives: each trace as a tree with the log records
 // made in its spans, log records outside any span on lines of their own, and one line per
-// request-duration series whenever its count changed.
+// request-duration series whenever its count changed. At most 100 trees and lone records a second:
+// past it, one line a second counts what was not printed (a load generator's flood would have the
+// receiver spend its time writing what no one can read).
+import type { ReceiverLimits } from '@repo/otlp-receiver';
 import {
   formatLogRecord, formatTrace, HistogramLines, serviceOf, type ReceivedLogRecord, type ReceivedMetricPoint, type ReceivedSpan, type TraceFormat,
 } from '@repo/trace-model';
+import { printThrottle } from './print-throttle.ts';
 
 // The metric the apps record for each request (the HTTP semantic conventions' name).
 const REQUEST_DURATION = 'http.server.request.duration';
@@ -29,8 +33,11 @@ interface TraceLogs {
 export function receiverOutput(print: (text: string) => void, traceIdleMs: number, format: TraceFormat = {}) {
   const traces = new Map<string, TraceLogs>();
   const histograms = new HistogramLines(REQUEST_DURATION);
+  const throttle = printThrottle(print);
 
-  const alone = (record: ReceivedLogRecord, note = '') => print(`${formatLogRecord(record)} · ${serviceOf(record)}${note}`);
+  const alone = (record: ReceivedLogRecord, note = '') => {
+    if (throttle.allows('log record')) print(`${formatLogRecord(record)} · ${serviceOf(record)}${note}`);
+  };
 
   function showWaiting(traceId: string, logs: TraceLogs, yet = ' yet'): void {
     clearTimeout(logs.timer);
@@ -54,6 +61,22 @@ export function receiverOutput(print: (text: string) => void, traceIdleMs: numbe
   }
 
   return {
+    /**
+     * The receiver's followTrace: whether a trace whose first span came will be printed. Past the
+     * limit it is not, nor are the records that waited for it (counted with it); the receiver then
+     * does not group its spans either.
+     */
+    followTrace(traceId: string): boolean {
+      if (throttle.allows('trace')) return true;
+      const waiting = traces.get(traceId);
+      if (waiting && !waiting.printed) {
+        clearTimeout(waiting.timer);
+        traces.delete(traceId);
+        throttle.skip('log record', waiting.records.length - waiting.shownAlone);
+      }
+      return false;
+    },
+
     onTrace(spans: ReceivedSpan[], late?: { added: number }): void {
       const traceId = spans[0].traceId;
       const logs = logsOf(traceId);
@@ -86,6 +109,13 @@ export function receiverOutput(print: (text: string) => void, traceIdleMs: numbe
     close(): void {
       for (const [traceId, logs] of traces) if (!logs.printed) showWaiting(traceId, logs, '');
       traces.clear();
+      throttle.close();
     },
   };
+}
+
+/** What the receiver keeps at most, for its start line. */
+export function keptLimits({ maxSpans, maxMetricPoints, maxLogRecords, maxBytes }: ReceiverLimits): string {
+  const n = (count: number) => count.toLocaleString('en-US');
+  return `keeps the newest ${n(maxSpans)} spans, ${n(maxMetricPoints)} metric points and ${n(maxLogRecords)} log records, at most ${n(maxBytes / 2 ** 20)} MiB of each as received`;
 }

@@ -9,7 +9,7 @@ import { parsePort } from '@repo/server-lifecycle';
 import { startReceiver } from '@repo/otlp-receiver';
 import { hostInUrl, startTraceUi } from '@repo/trace-ui';
 import { readCommandLine } from './command-line.ts';
-import { receiverOutput } from './receiver-output.ts';
+import { keptLimits, receiverOutput } from './receiver-output.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
 // The trees' width: in the demo, after its 15-column prefix ("[receiver    ] "), they fit in 100.
@@ -74,6 +74,7 @@ try {
     // for longer than the slowest's batch delay, and again if one comes later still.
     traceIdleMs: config.traceIdleMs,
     onTrace: output.onTrace,
+    followTrace: output.followTrace,
     onLogs: output.onLogs,
     onMetrics: output.onMetrics,
   });
@@ -81,7 +82,7 @@ try {
     await receiver.close();
     throw error;
   });
-  console.log(`OTLP receiver: gRPC on ${hostInUrl(config.host)}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${hostInUrl(config.host)}:${receiver.httpPort} (/v1/traces, /v1/metrics, /v1/logs)`);
+  console.log(`OTLP receiver: gRPC on ${hostInUrl(config.host)}:${receiver.grpcPort}, HTTP (protobuf, JSON) on ${hostInUrl(config.host)}:${receiver.httpPort} (/v1/traces, /v1/metrics, /v1/logs); ${keptLimits(receiver.limits)}`);
   uiUrl = ui.url;
   console.log(`Trace UI: ${ui.url}`);
 

@@ -26,6 +26,8 @@ export interface LoadFigures {
   spansPerSecond: number;
   /** The target's CPU time (all its threads) per span accepted, in µs. */
   cpuUsPerSpan: number;
+  /** Spans accepted per second of the target's CPU time: what it would take with a core to itself, the load generator elsewhere. */
+  spansPerCpuSecond: number;
   peakRssMib: number;
   spans: number;
   rejected: number;
@@ -52,7 +54,7 @@ export async function measureLoad(target: LoadTarget, transport: Transport, opti
     const cpu = cpuSeconds(pid) - cpuBefore;
     const peakRssMib = peakRssMb(pid);
     const { spans, rejected } = await started.finish();
-    return { spansPerSecond: spans / seconds, cpuUsPerSpan: (cpu / spans) * 1e6, peakRssMib, spans, rejected };
+    return { spansPerSecond: spans / seconds, cpuUsPerSpan: (cpu / spans) * 1e6, spansPerCpuSecond: spans / cpu, peakRssMib, spans, rejected };
   } finally {
     started.child.kill('SIGKILL');
     rmSync(folder, { recursive: true, force: true });

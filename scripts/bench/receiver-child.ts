@@ -7,6 +7,7 @@ const receiver = await startReceiver({
   httpPort: 0,
   decodeLater: process.argv.includes('--decode-later'),
   maxSpans: 5_000_000,
+  maxBytes: Infinity,
   onReject: (message) => console.error(message),
 });
 process.send!({ grpcPort: receiver.grpcPort, httpPort: receiver.httpPort });

@@ -3,6 +3,7 @@
 // OTLP/HTTP, beside the OpenTelemetry Collector (nop exporter) on the same load: each target started
 // afresh for each run, its own count of what it accepted, its CPU time and peak memory. A table
 // of the median round; alone on the machine, or its figures say more about the neighbours.
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { orExit } from '../command-line.ts';
 import { GoBuildError } from '../collector/go-build.ts';
@@ -42,7 +43,9 @@ try {
 
 const median = (list: LoadFigures[]) => list.toSorted((a, b) => a.spansPerSecond - b.spansPerSecond)[Math.floor(list.length / 2)];
 console.log('');
-printTable(['target', 'transport', 'spans/s', 'CPU µs/span', 'peak RSS MiB', 'spans accepted', 'rejected'], runs.map(({ target, transport, figures }) => {
+printTable(['target', 'transport', 'spans/s', 'CPU µs/span', 'spans per CPU second', 'peak RSS MiB', 'spans accepted', 'rejected'], runs.map(({ target, transport, figures }) => {
   const m = median(figures);
-  return [target, transport, Math.round(m.spansPerSecond), m.cpuUsPerSpan.toFixed(1), m.peakRssMib.toFixed(0), m.spans, m.rejected];
+  return [target, transport, Math.round(m.spansPerSecond), m.cpuUsPerSpan.toFixed(1), Math.round(m.spansPerCpuSecond), m.peakRssMib.toFixed(0), m.spans, m.rejected];
 }));
+console.log(`\nspans/s: what the target accepted over the load's wall time, telemetrygen running beside it on the same ${os.availableParallelism()} CPUs; ` +
+  'spans per CPU second: what it accepted per second of its own CPU time (all its threads), what it would take with a CPU to itself.');

@@ -6,8 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { buildCollector, buildTelemetrygen } from '../../scripts/collector/go-build.ts';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 /** `node scripts/collector/build.ts` with `env`; resolves with its exit code and output. */
 async function runBuild(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
@@ -18,12 +17,8 @@ async function runBuild(env: Record<string, string>): Promise<{ code: number | n
   return { code, output: output() };
 }
 
+// Both are built by the project's global setup (go-tools.ts).
 describe('scripts/collector/build.ts', () => {
-  beforeAll(async () => {
-    await buildCollector();
-    await buildTelemetrygen();
-  }, 600_000);
-
   it('finds the collector and telemetrygen built already, and says so rather than building them again', async () => {
     const { code, output } = await runBuild({});
     expect(code).toBe(0);

@@ -12,7 +12,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../scripts/local-ports.ts';
-import { buildCollector } from '../../scripts/collector/go-build.ts';
 import { readCollectorFile, type Items } from './collector-file.ts';
 import { itemDifferences } from './item-differences.ts';
 
@@ -21,10 +20,11 @@ const EXPRESS_SCOPE = '@opentelemetry/instrumentation-express';
 const REQUEST_DURATION = 'http.server.request.duration';
 
 /** The demo through the collector: what the collector wrote, what the receiver decoded, once every process has stopped. */
-async function demoThroughCollector(protocol: 'grpc' | 'http/protobuf'): Promise<{ written: Items; decoded: Items }> {
+async function demoThroughCollector(protocol: 'grpc' | 'http/protobuf'): Promise<{ written: Items; decoded: Items; rejected: string[] }> {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'otelcol-file-'));
   const file = path.join(folder, 'otelcol.jsonl');
-  const receiver = await startReceiver({ grpcPort: 0, httpPort: null, host: '127.0.0.1', onReject: () => {} });
+  const rejected: string[] = [];
+  const receiver = await startReceiver({ grpcPort: 0, httpPort: null, host: '127.0.0.1', onReject: (line) => rejected.push(line) });
   const [grpcPort, httpPort] = await freePorts(2);
   const collector = startTool('collector/run.ts', [], {
     OTELCOL_GRPC_ENDPOINT: `127.0.0.1:${grpcPort}`, OTELCOL_HTTP_ENDPOINT: `127.0.0.1:${httpPort}`,
@@ -44,7 +44,7 @@ async function demoThroughCollector(protocol: 'grpc' | 'http/protobuf'): Promise
     // exporter's queue as it stops.
     expect(await demo.stop()).toBe(0);
     expect(await collector.stop('SIGTERM')).toBe(0);
-    return { written: readCollectorFile(file), decoded: { spans: receiver.spans(), points: receiver.metrics(), records: receiver.logs() } };
+    return { written: readCollectorFile(file), decoded: { spans: receiver.spans(), points: receiver.metrics(), records: receiver.logs() }, rejected };
   } catch (error) {
     throw new Error(`${(error as Error).message}\n--- demo:\n${demo?.output()}\n--- collector:\n${collector.output()}`);
   } finally {
@@ -62,8 +62,6 @@ function serverSpan(spans: ReceivedSpan[], name: AppName): { server: ReceivedSpa
   return { server: servers[0], parent: spans.find((span) => span.spanId === servers[0].parentSpanId) };
 }
 
-beforeAll(() => buildCollector(), 600_000);
-
 describe.each(['grpc', 'http/protobuf'] as const)('the demo through a real OpenTelemetry Collector, the apps exporting over %s', (protocol) => {
   let run: Awaited<ReturnType<typeof demoThroughCollector>>;
   beforeAll(async () => {
@@ -71,8 +69,9 @@ describe.each(['grpc', 'http/protobuf'] as const)('the demo through a real OpenT
   }, 180_000);
 
   it('what the collector wrote equals what the embedded receiver decoded of what it passed on: every span, metric point and log record, field by field', () => {
-    const { written, decoded } = run;
+    const { written, decoded, rejected } = run;
     expect(itemDifferences(written, decoded)).toEqual({ onlyInFirst: [], onlyInSecond: [] });
+    expect(rejected).toEqual([]);
     expect([written.spans.length, written.points.length, written.records.length].every((n) => n > 0)).toBe(true);
   });
 

@@ -1,2 +1,2 @@
 export { OtlpDecodeError } from './otlp-common';
-export { ReceiverListenError, startReceiver, type Receiver, type ReceiverOptions, type ReceiverStats } from './receiver';
+export { ReceiverListenError, startReceiver, type Receiver, type ReceiverLimits, type ReceiverOptions, type ReceiverStats } from './receiver';

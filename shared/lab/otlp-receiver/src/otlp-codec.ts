@@ -1,6 +1,7 @@
 import * as protoLoader from '@grpc/proto-loader';
 import path from 'node:path';
 import { OtlpDecodeError } from './otlp-common';
+import { MalformedProtobuf } from './protobuf-wire';
 
 /** What the transports need of one signal: its gRPC service, its answer, and its two decoders. */
 export interface OtlpCodec<T> {
@@ -23,13 +24,29 @@ const definition = protoLoader.loadSync(['trace', 'metrics', 'logs'].map((signal
   oneofs: true,
 });
 
-/** A signal's codec: `service` names its gRPC service, `request` its request message (for errors). */
-export function otlpCodec<T>(service: string, request: string, toItems: (request: unknown) => T[]): OtlpCodec<T> {
-  const exportMethod = (definition[service] as protoLoader.ServiceDefinition).Export;
+/** A service's Export method as proto-loader defines it: its request's serializer and deserializer. */
+export function exportMethodOf(service: string): protoLoader.MethodDefinition<object, object> {
+  return (definition[service] as protoLoader.ServiceDefinition).Export;
+}
+
+/**
+ * A signal's codec: `service` names its gRPC service, `request` its request message (for errors).
+ * `readWire`, if given, decodes protobuf straight from its wire format instead of through
+ * proto-loader's objects (traces: the load a receiver must keep up with).
+ */
+export function otlpCodec<T>(service: string, request: string, toItems: (request: unknown) => T[], readWire?: (bytes: Buffer) => T[]): OtlpCodec<T> {
+  const exportMethod = exportMethodOf(service);
   return {
     grpcService: { Export: takingRawBytes(exportMethod) },
     emptyResponse: exportMethod.responseSerialize({}),
     decodeProtobuf(bytes) {
+      if (readWire) {
+        try {
+          return readWire(bytes);
+        } catch (error) {
+          throw error instanceof MalformedProtobuf ? new OtlpDecodeError(`not a protobuf ${request}: ${error.message}`) : error;
+        }
+      }
       let message: unknown;
       try {
         message = exportMethod.requestDeserialize(bytes);

@@ -1,13 +1,18 @@
-import type { Attributes, InstrumentationScope, ReceivedSpan, SpanKindName, StatusCodeName } from '@repo/trace-model';
+import type { Attributes, InstrumentationScope, ReceivedSpan } from '@repo/trace-model';
 import { otlpCodec } from './otlp-codec';
 import { attributes, scopedItems, id, list, nanos, object, optionalId, optionalObject, type Message } from './otlp-common';
+import { readTraceRequest, SPAN_KINDS, STATUS_CODES } from './otlp-traces-wire';
 
-const SPAN_KINDS: SpanKindName[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
-const STATUS_CODES: StatusCodeName[] = ['UNSET', 'OK', 'ERROR'];
+export const TRACE_SERVICE = 'opentelemetry.proto.collector.trace.v1.TraceService';
 
-/** ExportTraceServiceRequest: TraceService/Export over gRPC, POST /v1/traces over HTTP. */
-export const traceCodec = otlpCodec('opentelemetry.proto.collector.trace.v1.TraceService', 'ExportTraceServiceRequest',
-  (request): ReceivedSpan[] => scopedItems(request, ['resourceSpans', 'scopeSpans', 'spans', 'span'], toSpan));
+/**
+ * The spans of an ExportTraceServiceRequest decoded into objects: from JSON, or from protobuf by
+ * proto-loader (what readTraceRequest, which reads protobuf itself, is tested against).
+ */
+export const spansOf = (request: unknown): ReceivedSpan[] => scopedItems(request, ['resourceSpans', 'scopeSpans', 'spans', 'span'], toSpan);
+
+/** ExportTraceServiceRequest: TraceService/Export over gRPC, POST /v1/traces over HTTP; protobuf read by otlp-traces-wire.ts. */
+export const traceCodec = otlpCodec(TRACE_SERVICE, 'ExportTraceServiceRequest', spansOf, readTraceRequest);
 
 function toSpan(span: Message, resource: Attributes, scope: InstrumentationScope): ReceivedSpan {
   const traceId = id(span.traceId, 'traceId', 32);

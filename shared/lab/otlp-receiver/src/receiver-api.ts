@@ -16,6 +16,11 @@ export interface ReceiverOptions {
   maxMetricPoints?: number;
   /** Log records kept for `logs()`, likewise. Default 100,000. */
   maxLogRecords?: number;
+  /**
+   * Bytes of each signal's items kept, as encoded when received (each item counts its share of its
+   * export's bytes); past it the oldest go, counted as dropped. Default 64 MiB.
+   */
+  maxBytes?: number;
   /** Largest request body or gRPC message accepted, in bytes. Default 8 MiB. */
   maxMessageBytes?: number;
   /** A trace counts as finished when none of its spans arrived for this long. Default 500 ms. */
@@ -25,6 +30,12 @@ export interface ReceiverOptions {
    * spans of it arrive after that (`late`: how many), so that none is lost to a slow exporter.
    */
   onTrace?: OnTrace;
+  /**
+   * Asked once for each trace when its first span comes (given onTrace): false leaves the trace out
+   * of onTrace, its spans kept all the same. For a caller that shows only some traces, e.g. so many
+   * a second, so that the others cost no grouping. Default: every trace.
+   */
+  followTrace?: (traceId: string) => boolean;
   /** Called with the points of each metrics export kept, e.g. to print them. */
   onMetrics?: (points: ReceivedMetricPoint[]) => void;
   /** Called with the records of each logs export kept. */
@@ -56,7 +67,16 @@ export interface ReceiverStats {
   droppedLogRecords: number;
 }
 
+/** What a receiver keeps at most: its options' values, or their defaults. */
+export interface ReceiverLimits {
+  maxSpans: number;
+  maxMetricPoints: number;
+  maxLogRecords: number;
+  maxBytes: number;
+}
+
 export interface Receiver {
+  readonly limits: ReceiverLimits;
   readonly grpcPort: number;
   readonly httpPort: number | null;
   /** Where an OTLP/gRPC exporter should send: `http://<host>:<grpcPort>`, an IPv6 host in brackets. */

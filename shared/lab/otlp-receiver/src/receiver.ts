@@ -6,7 +6,7 @@ import { decode, type Decoded, type Signal, type SignalItems } from './signals';
 import { TraceCollector } from './trace-collector';
 import { describe, startGrpcTransport, startHttpTransport, urlHost, type Transport } from './transports';
 
-export type { Receiver, ReceiverOptions, ReceiverStats } from './receiver-api';
+export type { Receiver, ReceiverLimits, ReceiverOptions, ReceiverStats } from './receiver-api';
 export { ReceiverListenError } from './transports';
 
 /**
@@ -21,15 +21,22 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
   };
 
+  const limits = {
+    maxSpans: options.maxSpans ?? 100_000,
+    maxMetricPoints: options.maxMetricPoints ?? 100_000,
+    maxLogRecords: options.maxLogRecords ?? 100_000,
+    maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
+  };
   const kept: { [S in Signal]: KeptItems<SignalItems[S][number]> } = {
-    traces: new KeptItems(options.maxSpans ?? 100_000),
-    metrics: new KeptItems(options.maxMetricPoints ?? 100_000),
-    logs: new KeptItems(options.maxLogRecords ?? 100_000),
+    traces: new KeptItems(limits.maxSpans, limits.maxBytes),
+    metrics: new KeptItems(limits.maxMetricPoints, limits.maxBytes),
+    logs: new KeptItems(limits.maxLogRecords, limits.maxBytes),
   };
   let rejected = 0;
   // The waitFor... checks and subscribe's listeners, called after each kept export.
   const waiters = new ConditionWaiters();
-  const traces = options.onTrace ? new TraceCollector(options.traceIdleMs ?? 500, options.onTrace) : undefined;
+  // As many spans wait in open traces as are kept, at most: mostly the same ones, the newest.
+  const traces = options.onTrace ? new TraceCollector(options.traceIdleMs ?? 500, options.onTrace, limits.maxSpans, options.followTrace) : undefined;
   let undecoded: Buffer[] = [];
 
   // Without notifying: each export was announced when it was kept undecoded.
@@ -47,13 +54,13 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
 
   function accept(decoded: Decoded): void {
     if (decoded.signal === 'traces') {
-      kept.traces.add(decoded.items);
+      kept.traces.add(decoded.items, decoded.bytes);
       traces?.add(decoded.items);
     } else if (decoded.signal === 'metrics') {
-      kept.metrics.add(decoded.items);
+      kept.metrics.add(decoded.items, decoded.bytes);
       options.onMetrics?.(decoded.items);
     } else {
-      kept.logs.add(decoded.items);
+      kept.logs.add(decoded.items, decoded.bytes);
       options.onLogs?.(decoded.items);
     }
   }
@@ -68,7 +75,7 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     const test = () => {
       if (signal === 'traces') decodeKept();
       const items = kept[signal].items as SignalItems[S];
-      return until(items) ? ([...items] as SignalItems[S]) : undefined;
+      return until(items) ? items : undefined;
     };
     return waiters.waitFor(test, timeoutMs, () => {
       const items = kept[signal].items as SignalItems[S][number][];
@@ -106,12 +113,13 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     grpcPort,
     httpPort: httpTransport?.port ?? null,
     grpcEndpoint: `http://${urlHost(host)}:${grpcPort}`,
+    limits,
     spans: () => {
       decodeKept();
-      return [...kept.traces.items];
+      return kept.traces.items;
     },
-    metrics: () => [...kept.metrics.items],
-    logs: () => [...kept.logs.items],
+    metrics: () => kept.metrics.items,
+    logs: () => kept.logs.items,
     stats: () => {
       decodeKept();
       const { traces: t, metrics: m, logs: l } = kept;

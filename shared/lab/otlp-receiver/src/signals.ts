@@ -15,8 +15,8 @@ export interface SignalItems {
   logs: ReceivedLogRecord[];
 }
 
-/** One decoded export: its signal and its items. */
-export type Decoded = { [S in Signal]: { signal: S; items: SignalItems[S] } }[Signal];
+/** One decoded export: its signal, its items, and its size in bytes, as encoded (after any gunzip). */
+export type Decoded = { [S in Signal]: { signal: S; items: SignalItems[S]; bytes: number } }[Signal];
 
 export const CODECS: { [S in Signal]: OtlpCodec<SignalItems[S][number]> } = { traces: traceCodec, metrics: metricCodec, logs: logCodec };
 
@@ -24,5 +24,5 @@ export const CODECS: { [S in Signal]: OtlpCodec<SignalItems[S][number]> } = { tr
 export function decode(signal: Signal, body: Buffer, format: 'protobuf' | 'json'): Decoded {
   const codec: OtlpCodec<unknown> = CODECS[signal];
   const items = format === 'json' ? codec.decodeJson(body.toString('utf8')) : codec.decodeProtobuf(body);
-  return { signal, items } as Decoded;
+  return { signal, items, bytes: body.length } as Decoded;
 }
