@@ -1,6 +1,6 @@
 // What the benchmark asks of an app through app-preload.cjs, which it preloads into every variant:
 // each ask (SIGUSR2) answers with the event loop's utilisation and the GC pauses since the last
-// one, then flushes the spans still queued; the 4th and 5th asks start and stop a CPU profile.
+// one, then flushes the spans still queued; the 5th and 6th asks start and stop a CPU profile.
 // Each wait fails as the variant's failure, in one message, never as a stack trace.
 import type { AppProcess } from '@repo/app-process';
 import type { BenchReceiver } from './bench-receiver.ts';
@@ -26,12 +26,12 @@ export async function spansArrived(app: AppProcess, n: number, receiver: BenchRe
   return (await receiver.ask<{ serverSpans: number }>('count')).serverSpans;
 }
 
-/** The paced load between the 4th and 5th asks, profiled; the profile's file. */
+/** The paced load between the 5th and 6th asks, profiled; the profile's file. */
 export async function profiledLoad(app: AppProcess, url: string, load: Parameters<typeof pacedLoad>[1]) {
-  await askProbe(app, 4);
+  await askProbe(app, 5);
   await expectOutput(app, /^bench-profiling$/m, 30_000, 'its profiler');
   const { answered } = await pacedLoad(url, load);
-  await askProbe(app, 5);
+  await askProbe(app, 6);
   const [, profile, failure] = await expectOutput(app, /^bench-profile (?:(\/.+)|failed: (.+))$/m, 10_000, 'its profile');
   if (failure) throw new VariantFailed(`its CPU profile failed: ${failure}`);
   return { answered, profile };

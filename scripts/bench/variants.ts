@@ -34,9 +34,9 @@ const TRACES_ONLY = { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' 
 /**
  * The baseline and each app, for each build, each against the baseline of its own build: as
  * shipped (spans, metrics and logs), and with `tracesOnly` with spans alone too. With `tried` (`--try NAME=value`), each
- * app also runs with those variables, beside itself: a setting's before and after in one run.
+ * app also runs with each set of those variables, beside itself: a setting's before and after in one run.
  */
-export function mainVariants(builds: Build[], { only, tried = [], tracesOnly = false }: { only?: AppName[]; tried?: [string, string][]; tracesOnly?: boolean } = {}): Variant[] {
+export function mainVariants(builds: Build[], { only, tried = [], tracesOnly = false }: { only?: AppName[]; tried?: [string, string][][]; tracesOnly?: boolean } = {}): Variant[] {
   return builds.flatMap(({ format, express }) => {
     const suffix = [format === 'esm' ? 'esm' : '', express === 4 ? 'express 4' : ''].filter(Boolean).join(', ');
     const name = (what: string) => (suffix ? `${what} (${suffix})` : what);
@@ -46,9 +46,9 @@ export function mainVariants(builds: Build[], { only, tried = [], tracesOnly = f
       ...selectedApps(only).flatMap((app): Variant[] => [
         { name: name(app), app, format, express, baseline: false, base, env: none },
         ...(tracesOnly ? [{ name: name(`${app}, traces only`), app, format, express, baseline: false, base, env: () => TRACES_ONLY }] : []),
-        ...(tried.length ? [{
-          name: name(`${app} + ${formatPairs(tried)}`), app, format, express, baseline: false, base, env: () => Object.fromEntries(tried),
-        }] : []),
+        ...tried.map((pairs): Variant => ({
+          name: name(`${app} + ${formatPairs(pairs)}`), app, format, express, baseline: false, base, env: () => Object.fromEntries(pairs),
+        })),
       ]),
     ];
   });
