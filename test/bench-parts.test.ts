@@ -1,5 +1,6 @@
 // The benchmark's parts that need no app: its medians and spreads, its paced load, its reading of
 // a CPU profile.
+import { APP_NAMES, APPS } from '@repo/app-catalogue';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
@@ -76,4 +77,8 @@ it('--try pairs make one more variant of each app together, and each --variant o
   const names = mainVariants([{ format: 'cjs', express: 5 }], { only: ['manual'], tried }).map((variant) => variant.name);
   expect(names).toEqual(['baseline', 'manual', 'manual + A=1 B=2', 'manual + C=3 NODE_OPTIONS=--x --y=1', 'manual + D=4']);
   expect(() => readBenchOptions(['--variant', 'junk'])).toThrow('"junk": expected NAME=value');
+  // A patch of instrumentation-express: no row for the app that does not load it.
+  const expressPatch = mainVariants([{ format: 'cjs', express: 5 }], { tried: [[['BENCH_STAGE', 'encode-on-end,express-skip-unrecorded']]] }).map((variant) => variant.name);
+  expect(expressPatch.filter((name) => name.includes('express-skip-unrecorded'))).toEqual(APP_NAMES.filter((app) => APPS[app].spans.expressSpans).map((app) => `${app} + BENCH_STAGE=encode-on-end,express-skip-unrecorded`));
+  expect(expressPatch.length).toBeLessThan(1 + 2 * APP_NAMES.length);
 });

@@ -6,7 +6,11 @@
 // A prototype of an upstream change, applied by `BENCH_STAGE=encode-on-end` (bench-stages.cjs).
 const { context, diag, TraceFlags } = require('@opentelemetry/api');
 const { ExportResultCode, globalErrorHandler, suppressTracing } = require('@opentelemetry/core');
-const { ItemBytes, SIGNALS, encodeItem, encodeRequest } = require('./otlp-bytes.cjs');
+const { ProtobufLogsSerializer, ProtobufTraceSerializer } = require('@opentelemetry/otlp-transformer');
+const { ScopeItems, encodeRequest } = require('./otlp-bytes.cjs');
+
+/** The serializer of each signal's OTLP protobuf exporters: the one whose bytes the prototype writes. */
+const SERIALIZERS = { spans: ProtobufTraceSerializer, logs: ProtobufLogsSerializer };
 
 /** Items encoded as they come, exported by the batch as the SDK's batch processors do. */
 class EncodedQueue {
@@ -19,7 +23,7 @@ class EncodedQueue {
 
   constructor(signal, { exporter, maxQueueSize = 2048, maxExportBatchSize = 512, scheduledDelayMillis = 5000, exportTimeoutMillis = 30000 }) {
     Object.assign(this, { signal, exporter, maxQueueSize, maxExportBatchSize: Math.min(maxExportBatchSize, maxQueueSize), scheduledDelayMillis, exportTimeoutMillis });
-    sendsEncodedBatches(exporter, SIGNALS[signal].serializer);
+    sendsEncodedBatches(exporter, SERIALIZERS[signal]);
   }
 
   add(item) {
@@ -35,8 +39,8 @@ class EncodedQueue {
     }
     this.#batch ??= { resource: item.resource, scopes: new Map(), length: 0 };
     const { scopes } = this.#batch;
-    if (!scopes.has(item.instrumentationScope)) scopes.set(item.instrumentationScope, new ItemBytes());
-    scopes.get(item.instrumentationScope).append(encodeItem(this.signal, item));
+    if (!scopes.has(item.instrumentationScope)) scopes.set(item.instrumentationScope, new ScopeItems(this.signal));
+    scopes.get(item.instrumentationScope).add(item);
     this.#batch.length += 1;
     this.#pending += 1;
     if (this.#batch.length >= this.maxExportBatchSize) this.#exportBatch();
@@ -93,7 +97,7 @@ class EncodedQueue {
 function sendsEncodedBatches(exporter, serializer) {
   const delegate = exporter?._delegate;
   if (delegate?._serializer !== serializer) {
-    throw new Error(`encode-on-end sends OTLP protobuf (OTEL_EXPORTER_OTLP_PROTOCOL grpc or http/protobuf); ${exporter?.constructor?.name ?? 'this exporter'} does not serialize with ${serializer === SIGNALS.spans.serializer ? 'ProtobufTraceSerializer' : 'ProtobufLogsSerializer'}`);
+    throw new Error(`encode-on-end sends OTLP protobuf (OTEL_EXPORTER_OTLP_PROTOCOL grpc or http/protobuf); ${exporter?.constructor?.name ?? 'this exporter'} does not serialize with ${serializer === ProtobufTraceSerializer ? 'ProtobufTraceSerializer' : 'ProtobufLogsSerializer'}`);
   }
   delegate._serializer = { serializeRequest: (encoded) => encoded.bytes, deserializeResponse: serializer.deserializeResponse };
 }
