@@ -95,7 +95,8 @@ const STAGES = {
   // The fix proposed upstream, applied to the published instrumentation-express (0.72): a layer
   // whose request has no recording span (not sampled) does only what the request's metric needs,
   // the route bookkeeping, and calls the layer as it is; today it gives up only when there is no
-  // span at all, and instrumentation-http always puts one there. Counts the layer calls it skips.
+  // span at all, and instrumentation-http always puts one there. Counts the layer calls that reach
+  // it, sampled or not (a sampled request's go on to the instrumented layer as before).
   // Two differences from the real code, neither seen by the apps: an ignored layer's path is
   // dropped when the layer passes the request on rather than at once (they ignore none), and
   // the layer runs in its parent's context, so an unsampled log record carries the SERVER span's
@@ -117,8 +118,8 @@ const STAGES = {
       const original = instrumented.__original;
       if (instrumented[skipsUnrecorded] || !original || original.length === 4) return;
       const skipping = function (req) {
-        if (api.trace.getSpan(api.context.active())?.isRecording() !== false) return instrumented.apply(this, arguments);
         stageCalls[counted] += 1;
+        if (api.trace.getSpan(api.context.active())?.isRecording() !== false) return instrumented.apply(this, arguments);
         const { isLayerPathStored } = storeLayerPath(req, layerPath);
         const rpcMetadata = getRPCMetadata(api.context.active());
         if (rpcMetadata?.type === RPCType.HTTP) rpcMetadata.route = getActualMatchedRoute(req);
