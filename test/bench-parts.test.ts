@@ -1,20 +1,23 @@
 // The benchmark's parts that need no app: its medians and spreads, its paced load, its reading of
 // a CPU profile.
+import { APP_NAMES, APPS } from '@repo/app-catalogue';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, it } from 'vitest';
+import { readBenchOptions } from '../scripts/bench/bench-options.ts';
 import { medianRun } from '../scripts/bench/bench-tables.ts';
 import { summarizeProfile, type CpuProfile } from '../scripts/bench/cpu-profile.ts';
 import type { Run } from '../scripts/bench/measure-variant.ts';
 import { pacedLoad } from '../scripts/bench/paced-load.ts';
+import { mainVariants } from '../scripts/bench/variants.ts';
 
 it("medianRun takes each figure's median over the rounds (the CPU split's too), and the headline figures' spread: (max - min) / median", () => {
   const round = (cpuPerRequestUs: number, p99AtLatencyLoadMs: number, requestsPerSecond: number, mainUser = 80): Run => ({
     cpuPerRequestUs, eventLoopUtilization: 0.5, perRequest: { mainUser, mainSystem: 1, v8Workers: 1, otherThreads: 1, minorFaults: 1 }, gcPauses: 1, gcPauseUsPerRequest: 1,
-    p99AtRateMs: 50, p99AtLatencyLoadMs, eluAtLatencyLoad: 0.2, longestGcPauseMs: 3, answeredAtLatencyLoad: 10, spansAtLatencyLoad: 10, requestsPerSecond, p50Ms: 1, p99Ms: 2, peakRssMb: 100, startupMs: 300, responses: 10, spans: 10,
+    p99AtRateMs: 50, p99AtLatencyLoadMs, eluAtLatencyLoad: 0.2, longestGcPauseMs: 3, answeredAtLatencyLoad: 10, spansAtLatencyLoad: 10, answeredAtRate: 10, spansAtRate: 10, answeredFlatOut: 10, spansFlatOut: 10, requestsPerSecond, p50Ms: 1, p99Ms: 2, peakRssMb: 100, startupMs: 300, responses: 10, spans: 10,
   });
   const median = medianRun([round(90, 10, 1000, 70), round(100, 20, 1100, 90), round(110, 12, 900, 80)]);
-  expect(median).toMatchObject({ cpuPerRequestUs: 100, p99AtLatencyLoadMs: 12, requestsPerSecond: 1000, responses: 30, spans: 30, spansAtLatencyLoad: 30 });
+  expect(median).toMatchObject({ cpuPerRequestUs: 100, p99AtLatencyLoadMs: 12, requestsPerSecond: 1000, responses: 30, spans: 30, spansAtLatencyLoad: 30, spansAtRate: 30, spansFlatOut: 30 });
   expect(median.perRequest.mainUser).toBe(80);
   expect(median.spread).toEqual({ cpuPerRequestUs: 0.2, p99AtLatencyLoadMs: 10 / 12, requestsPerSecond: 0.2 });
   expect(medianRun([round(90, 10, 1000)]).spread).toEqual({});
@@ -66,4 +69,16 @@ it('a CPU profile summed up: the functions with the most self time, and the long
   ]);
   expect(summary.longest.map((stretch) => stretch.ms)).toEqual([3, 1]);
   expect(summary.longest[0].top[0]).toEqual({ frame: 'serialize (@opentelemetry/otlp-transformer/dist/a.cjs:10)', ms: 2, share: 2 / 3 });
+});
+
+it('--try pairs make one more variant of each app together, and each --variant one more of its own (a value may hold spaces)', () => {
+  const { tried } = readBenchOptions(['--try', 'A=1', '--try', 'B=2', '--variant', 'C=3 NODE_OPTIONS=--x --y=1', '--variant', 'D=4']);
+  expect(tried).toEqual([[['A', '1'], ['B', '2']], [['C', '3'], ['NODE_OPTIONS', '--x --y=1']], [['D', '4']]]);
+  const names = mainVariants([{ format: 'cjs', express: 5 }], { only: ['manual'], tried }).map((variant) => variant.name);
+  expect(names).toEqual(['baseline', 'manual', 'manual + A=1 B=2', 'manual + C=3 NODE_OPTIONS=--x --y=1', 'manual + D=4']);
+  expect(() => readBenchOptions(['--variant', 'junk'])).toThrow('"junk": expected NAME=value');
+  // A patch of instrumentation-express: no row for the app that does not load it.
+  const expressPatch = mainVariants([{ format: 'cjs', express: 5 }], { tried: [[['BENCH_STAGE', 'encode-on-end,express-skip-unrecorded']]] }).map((variant) => variant.name);
+  expect(expressPatch.filter((name) => name.includes('express-skip-unrecorded'))).toEqual(APP_NAMES.filter((app) => APPS[app].spans.expressSpans).map((app) => `${app} + BENCH_STAGE=encode-on-end,express-skip-unrecorded`));
+  expect(expressPatch.length).toBeLessThan(1 + 2 * APP_NAMES.length);
 });

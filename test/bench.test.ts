@@ -40,7 +40,7 @@ it('npm run bench runs the baseline and each app, derives the latency load from 
   const run = runBench(['--duration', '2', '--warmup', '1', '--rounds', '1', '--rate', '500', '--cpu-prof', profiles]);
   expect(run.status, run.stderr).toBe(0);
   expect(run.stdout).toMatch(/^bench: slowest \w+, \d+ req\/s: p99 measured at \d+ req\/s$/m);
-  expect(run.stdout).toMatch(/\| variant +\| CPU µs\/request @ 500\/s \| x base \| +ELU \| p99 ms @ \d+\/s \|/);
+  expect(run.stdout).toMatch(/\| variant +\| CPU µs\/request @ 500\/s \| x base \| +ELU \| spans\/answered @ 500\/s \| p99 ms @ \d+\/s \|/);
   expect(run.stdout).toMatch(/\| variant +\| µs\/request @ 500\/s: main thread user \|/);
   expect(run.stdout).toMatch(/\| spans\/s \|/);
 
@@ -56,6 +56,9 @@ it('npm run bench runs the baseline and each app, derives the latency load from 
     // At the latency load, every request's span, flushed and counted before the next run (and
     // those of requests still in flight when the run before it ended).
     if (name !== 'baseline') expectSpanPerRequest(name, { spans: median.spansAtLatencyLoad, responses: median.answeredAtLatencyLoad }, 1);
+    // Likewise at the fixed rate, and flat out.
+    if (name !== 'baseline') expectSpanPerRequest(name, { spans: median.spansAtRate, responses: median.answeredAtRate }, 1);
+    if (name !== 'baseline') expectSpanPerRequest(name, { spans: median.spansFlatOut, responses: median.answeredFlatOut }, 1);
     // Its profile of the latency run, summed up under its name.
     expect(() => JSON.parse(readFileSync(runs[name][0].profile, 'utf8')).samples.length).not.toThrow();
     expect(run.stdout).toMatch(new RegExp(`^${name}: busy \\d+ ms; most self time:$`, 'm'));

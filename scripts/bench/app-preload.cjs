@@ -3,7 +3,7 @@
 // On SIGUSR2 (the n-th ask, scripts/bench/app-probe.ts) it prints the event loop's utilisation
 // since the previous ask and the garbage collector's pauses of the main thread meanwhile (count,
 // total and longest, in ms), then flushes the spans still queued and says so (`bench-flushed 2`).
-// With BENCH_CPU_PROFILE=file, it profiles the CPU from the 4th ask (once flushed) to the 5th and
+// With BENCH_CPU_PROFILE=file, it profiles the CPU from the 5th ask (once flushed) to the 6th and
 // writes the profile there. With BENCH_STAGE, it loads bench-stages.cjs.
 const { writeFileSync } = require('node:fs');
 const { performance, PerformanceObserver } = require('node:perf_hooks');
@@ -29,8 +29,8 @@ process.on('SIGUSR2', () => {
   flushSpans().then(() => {
     process.stderr.write(`bench-flushed ${n}\n`);
     const profile = process.env.BENCH_CPU_PROFILE;
-    if (profile && n === 4) startProfile();
-    if (profile && n === 5) stopProfile(profile);
+    if (profile && n === 5) startProfile();
+    if (profile && n === 6) stopProfile(profile);
   }, (error) => process.stderr.write(`bench-flushed ${n} failed: ${error}\n`));
 });
 

@@ -38,8 +38,11 @@ export interface BenchOptions {
   only?: AppName[];
   /** --env: variables for every traced app. */
   env: [string, string][];
-  /** --try: variables for a second run of each app, beside its first. */
-  tried: [string, string][];
+  /**
+   * More runs of each app beside its first, each with its variables: --try's pairs together
+   * (`--try A=1 --try B=2`: one run with both), then one run for each --variant ("A=1 B=2").
+   */
+  tried: [string, string][][];
 }
 
 export function readBenchOptions(args: string[]): BenchOptions {
@@ -65,6 +68,7 @@ export function readBenchOptions(args: string[]): BenchOptions {
       only: { type: 'string', value: 'APP,…', help: `the apps to measure besides the baseline (${APP_NAMES.join(', ')}; default all)` },
       env: { type: 'string', multiple: true, default: [], value: 'NAME=value', help: 'a variable for every traced app (repeatable)' },
       try: { type: 'string', multiple: true, default: [], value: 'NAME=value', help: 'a second run of each app with this variable, beside its first (repeatable)' },
+      variant: { type: 'string', multiple: true, default: [], value: '"A=1 B=2"', help: 'one more run of each app with these variables together (repeatable)' },
     },
   }, args);
   const formats: ModuleFormat[] = values.format === 'both' ? ['cjs', 'esm'] : values.format === 'cjs' || values.format === 'esm' ? [values.format] : [];
@@ -76,7 +80,7 @@ export function readBenchOptions(args: string[]): BenchOptions {
   // Express 4 runs the CommonJS build only.
   const builds = expresses.flatMap((express) => formats.filter((format) => express === 5 || format === 'cjs').map((format) => ({ format, express })));
   if (values.instructions && values.breakdown) throw new Error('--instructions counts the main variants, not --breakdown');
-  if (values.breakdown && (values.try.length || values['traces-only'] || values['latency-rate'] || values['cpu-prof'])) throw new Error('--try, --traces-only, --latency-rate and --cpu-prof go with the main table, not --breakdown');
+  if (values.breakdown && (values.try.length || values.variant.length || values['traces-only'] || values['latency-rate'] || values['cpu-prof'])) throw new Error('--try, --variant, --traces-only, --latency-rate and --cpu-prof go with the main table, not --breakdown');
   return {
     rate: positive('--rate', values.rate),
     latencyRate: values['latency-rate'] === undefined ? undefined : positive('--latency-rate', values['latency-rate']),
@@ -93,13 +97,20 @@ export function readBenchOptions(args: string[]): BenchOptions {
     json: values.json,
     only: values.only?.split(',').map((name) => appName(name, `--only "${values.only}"`)),
     env: values.env.map(splitPair),
-    tried: values.try.map(splitPair),
+    tried: [...(values.try.length ? [values.try.map(splitPair)] : []), ...values.variant.map(splitPairs)],
   };
 }
 
 /** NAME=value pairs as the command line had them, for messages. */
 export function formatPairs(pairs: [string, string][]): string {
   return pairs.map(([name, value]) => `${name}=${value}`).join(' ');
+}
+
+/** "A=1 B=2": the pairs of one --variant, split where a NAME= begins (a value may hold spaces: NODE_OPTIONS). */
+function splitPairs(pairs: string): [string, string][] {
+  const split = pairs.trim().split(/\s+(?=[A-Za-z_][A-Za-z0-9_]*=)/).map(splitPair);
+  if (!split.length || !split[0][0]) throw new Error(`--variant "${pairs}": expected NAME=value pairs`);
+  return split;
 }
 
 function splitPair(pair: string): [string, string] {

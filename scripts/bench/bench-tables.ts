@@ -12,7 +12,7 @@ export type Spread = Partial<Record<(typeof SPREAD_FIGURES)[number], number>>;
 const SPREAD_FIGURES = ['cpuPerRequestUs', 'p99AtLatencyLoadMs', 'requestsPerSecond'] as const;
 
 // Counts, summed over the rounds rather than their median.
-const SUMMED = ['responses', 'spans', 'answeredAtLatencyLoad', 'spansAtLatencyLoad'] as const;
+const SUMMED = ['responses', 'spans', 'answeredAtLatencyLoad', 'spansAtLatencyLoad', 'answeredAtRate', 'spansAtRate', 'answeredFlatOut', 'spansFlatOut'] as const;
 type Figure = Exclude<keyof Run, (typeof SUMMED)[number] | 'stage' | 'perRequest' | 'profile'>;
 
 /** The median of each figure over the rounds, and the spread of the headline ones; the counts are summed. */
@@ -47,7 +47,9 @@ export function printVariantsTable(variants: Variant[], medians: Map<Variant, Me
   };
   const baseOf = (variant: Variant) => medianOf(variant.base ?? variant);
   const ratio = (value: number, of: number) => (of ? (value / of).toFixed(2) : '-');
-  const spansCell = (variant: Variant, m: MedianRun) => (variant.baseline ? '-' : `${m.spans}/${m.responses}`);
+  // Spans against answered requests: in all, or run by run (each run flushed and counted alone).
+  const spans = (variant: Variant, arrived: number, answered: number) => (variant.baseline ? '-' : `${arrived}/${answered}`);
+  const spansCell = (variant: Variant, m: MedianRun) => spans(variant, m.spans, m.responses);
   if (breakdown) {
     // Each stage's row against the one it adds to: what that stage costs per request.
     printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'µs added', 'to', 'ELU', 'spans/answered'],
@@ -63,14 +65,14 @@ export function printVariantsTable(variants: Variant[], medians: Map<Variant, Me
     const spread = ({ spread: s }: MedianRun) => (s.cpuPerRequestUs === undefined ? '-'
       : SPREAD_FIGURES.map((key) => `${Math.round(100 * (s[key] ?? 0))}%`).join(' / '));
     const at = `@ ${latencyRate}/s`;
-    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'ELU', `p99 ms ${at}`, 'x base', `ELU ${at}`, 'longest GC pause ms', `spans/answered ${at}`, 'req/s flat out', 'x base',
-      'peak RSS MB', 'start-up ms', 'spans/answered', 'spread: CPU / p99 / req/s'],
+    printTable(['variant', `CPU µs/request @ ${rate}/s`, 'x base', 'ELU', `spans/answered @ ${rate}/s`, `p99 ms ${at}`, 'x base', `ELU ${at}`, 'longest GC pause ms', `spans/answered ${at}`,
+      'req/s flat out', 'x base', 'spans/answered flat out', 'peak RSS MB', 'start-up ms', 'spans/answered', 'spread: CPU / p99 / req/s'],
     variants.map((variant) => {
       const [m, base] = [medianOf(variant), baseOf(variant)];
-      return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, base.cpuPerRequestUs), m.eventLoopUtilization.toFixed(2),
+      return [variant.name, m.cpuPerRequestUs.toFixed(1), ratio(m.cpuPerRequestUs, base.cpuPerRequestUs), m.eventLoopUtilization.toFixed(2), spans(variant, m.spansAtRate, m.answeredAtRate),
         m.p99AtLatencyLoadMs.toFixed(1), ratio(m.p99AtLatencyLoadMs, base.p99AtLatencyLoadMs), m.eluAtLatencyLoad.toFixed(2), m.longestGcPauseMs.toFixed(1),
-        variant.baseline ? '-' : `${m.spansAtLatencyLoad}/${m.answeredAtLatencyLoad}`,
-        Math.round(m.requestsPerSecond), ratio(m.requestsPerSecond, base.requestsPerSecond), m.peakRssMb.toFixed(0),
+        spans(variant, m.spansAtLatencyLoad, m.answeredAtLatencyLoad),
+        Math.round(m.requestsPerSecond), ratio(m.requestsPerSecond, base.requestsPerSecond), spans(variant, m.spansFlatOut, m.answeredFlatOut), m.peakRssMb.toFixed(0),
         `${Math.round(m.startupMs)} (${ratio(m.startupMs, base.startupMs)})`, spansCell(variant, m), spread(m)];
     }));
   }

@@ -1,6 +1,7 @@
 // `npm run bench [-- --rate 2000 --latency-rate N --duration 10 --connections 50 --rounds 3 --warmup 2
 //                    --no-pin --format cjs|esm|both --express 5|4|both --only manual,automatic
-//                    --env OTEL_X=value --try OTEL_X=value --traces-only --cpu-prof DIR --json FILE]`
+//                    --env OTEL_X=value --try OTEL_X=value --variant "OTEL_X=a OTEL_Y=b" --traces-only
+//                    --cpu-prof DIR --json FILE]`
 // What each approach costs against the same app untraced, measured side by side: the app's own
 // CPU time per request at a fixed rate, and where it went; p99 at the latency load (by default
 // 30% of the slowest variant's requests/s flat out); requests/s at saturation.
@@ -22,7 +23,8 @@ import type { RunContext } from './variant-app.ts';
 import { breakdownVariants, mainVariants, type Variant } from './variants.ts';
 
 const options: BenchOptions = orExit('bench', 2, () => readBenchOptions(process.argv.slice(2)));
-checkAppSettings('bench', { ...process.env, ...Object.fromEntries(options.env), ...Object.fromEntries(options.tried) });
+// Each variant's settings as its apps will read them.
+for (const pairs of [[], ...options.tried]) checkAppSettings('bench', { ...process.env, ...Object.fromEntries(options.env), ...Object.fromEntries(pairs) });
 const { duration, connections, rate, rounds, warmup, breakdown, builds } = options;
 
 const variants = breakdown ? breakdownVariants(options.only) : mainVariants(builds, options);

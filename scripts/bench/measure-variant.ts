@@ -26,6 +26,11 @@ export interface Run {
   /** Its requests answered, and the SERVER spans of them that arrived: none dropped when equal. */
   answeredAtLatencyLoad: number;
   spansAtLatencyLoad: number;
+  /** At the fixed rate, and flat out: requests answered, and the SERVER spans of them that arrived. */
+  answeredAtRate: number;
+  spansAtRate: number;
+  answeredFlatOut: number;
+  spansFlatOut: number;
   /** The longest GC pause of the main thread, in ms. */
   longestGcPauseMs: number;
   requestsPerSecond: number;
@@ -46,19 +51,22 @@ export async function measureVariant(variant: Variant, context: RunContext): Pro
   return withApp(variant, context, async (app, url, startupMs) => {
     const warm = await autocannon({ url, connections, duration: warmup });
     await askProbe(app, 1);
+    // After each run the app flushes its queue: the spans of each run are counted alone.
+    const spansAfterWarmup = await spansArrived(app, 1, context.receiver);
     const [cpuBefore, splitBefore] = [cpuSeconds(app.pid), cpuSplit(app.pid)];
     const fixed = await autocannon({ url, connections, duration, overallRate: rate });
     const cpu = cpuSeconds(app.pid) - cpuBefore;
     const split = cpuSplitBetween(splitBefore, cpuSplit(app.pid));
     const probe = await askProbe(app, 2);
+    const spansBefore = await spansArrived(app, 2, context.receiver);
     // The breakdown compares stages at the fixed rate only.
     const latencyRate = breakdown ? undefined : context.latencyRate;
-    const spansBefore = latencyRate ? await spansArrived(app, 2, context.receiver) : 0;
     const latency = latencyRate ? await pacedLoad(url, { rate: latencyRate, seconds: duration, connections }) : undefined;
     if (latency?.failed) throw new VariantFailed(`${latency.failed} of the latency run's requests failed or did not answer 200`);
     const latencyProbe = latency ? await askProbe(app, 3) : undefined;
     const latencySpans = latency ? (await spansArrived(app, 3, context.receiver)) - spansBefore : 0;
     const max = breakdown ? undefined : await autocannon({ url, connections, duration });
+    const spansFlatOut = max ? (await askProbe(app, 4), await spansArrived(app, 4, context.receiver)) - spansBefore - latencySpans : 0;
     const rss = peakRssMb(app.pid);
     // With --cpu-prof, the latency load once more, profiled: the profiler's own cost stays out of the figures.
     const profiled = app.env.BENCH_CPU_PROFILE && latencyRate ? await profiledLoad(app, url, { rate: latencyRate, seconds: duration, connections }) : undefined;
@@ -84,6 +92,10 @@ export async function measureVariant(variant: Variant, context: RunContext): Pro
       longestGcPauseMs: latencyProbe?.gcMaxMs ?? 0,
       answeredAtLatencyLoad: latency?.answered ?? 0,
       spansAtLatencyLoad: latencySpans,
+      answeredAtRate: fixed['2xx'],
+      spansAtRate: spansBefore - spansAfterWarmup,
+      answeredFlatOut: max?.['2xx'] ?? 0,
+      spansFlatOut,
       requestsPerSecond: max?.requests.average ?? 0,
       p50Ms: max?.latency.p50 ?? 0,
       p99Ms: max?.latency.p99 ?? 0,

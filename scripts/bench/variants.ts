@@ -34,9 +34,10 @@ const TRACES_ONLY = { OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' 
 /**
  * The baseline and each app, for each build, each against the baseline of its own build: as
  * shipped (spans, metrics and logs), and with `tracesOnly` with spans alone too. With `tried` (`--try NAME=value`), each
- * app also runs with those variables, beside itself: a setting's before and after in one run.
+ * app also runs with each set of those variables, beside itself: a setting's before and after in one run
+ * (but for a patch of instrumentation-express in an app without it).
  */
-export function mainVariants(builds: Build[], { only, tried = [], tracesOnly = false }: { only?: AppName[]; tried?: [string, string][]; tracesOnly?: boolean } = {}): Variant[] {
+export function mainVariants(builds: Build[], { only, tried = [], tracesOnly = false }: { only?: AppName[]; tried?: [string, string][][]; tracesOnly?: boolean } = {}): Variant[] {
   return builds.flatMap(({ format, express }) => {
     const suffix = [format === 'esm' ? 'esm' : '', express === 4 ? 'express 4' : ''].filter(Boolean).join(', ');
     const name = (what: string) => (suffix ? `${what} (${suffix})` : what);
@@ -46,12 +47,25 @@ export function mainVariants(builds: Build[], { only, tried = [], tracesOnly = f
       ...selectedApps(only).flatMap((app): Variant[] => [
         { name: name(app), app, format, express, baseline: false, base, env: none },
         ...(tracesOnly ? [{ name: name(`${app}, traces only`), app, format, express, baseline: false, base, env: () => TRACES_ONLY }] : []),
-        ...(tried.length ? [{
-          name: name(`${app} + ${formatPairs(tried)}`), app, format, express, baseline: false, base, env: () => Object.fromEntries(tried),
-        }] : []),
+        ...tried.filter((pairs) => appliesTo(app, pairs)).map((pairs): Variant => ({
+          name: name(`${app} + ${formatPairs(pairs)}`), app, format, express, baseline: false, base, env: () => Object.fromEntries(pairs),
+        })),
       ]),
     ];
   });
+}
+
+// The stages of bench-stages.cjs that patch instrumentation-express.
+const EXPRESS_STAGES = ['no-express', 'express-skip-unrecorded'];
+
+/**
+ * Whether a --try or --variant applies to the app: a patch of instrumentation-express has
+ * nothing to patch in an app that does not load it (the manual one), so that app's row is left
+ * out rather than refused. (Through --env, every app gets it, and such a row is refused.)
+ */
+function appliesTo(app: AppName, pairs: [string, string][]): boolean {
+  const stages = pairs.find(([key]) => key === 'BENCH_STAGE')?.[1].split(',') ?? [];
+  return Boolean(APPS[app].spans.expressSpans) || !stages.some((stage) => EXPRESS_STAGES.includes(stage));
 }
 
 /** For each app, one row per stage, each holding the row it adds to. */
