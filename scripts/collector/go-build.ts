@@ -43,10 +43,12 @@ export async function buildCollector(say: (line: string) => void = () => {}): Pr
   return cached(`otelcol-${key}`, path.join('otelcol', 'otelcol-three-ways'), say, 'the OpenTelemetry Collector (minutes, on a machine where Go has built nothing of it yet)', async (work, log) => {
     const { binary: builder } = await goInstall(BUILDER, say);
     writeFileSync(path.join(work, 'manifest.yaml'), manifest);
-    await run(builder, ['--config', 'manifest.yaml', '--skip-compilation'], work, log, { mayFail: true });
+    // The builder leaves an empty otelcol-distribution* folder in TMPDIR each time: here, in the build's folder.
+    const env = { TMPDIR: work };
+    await run(builder, ['--config', 'manifest.yaml', '--skip-compilation'], work, log, { env, mayFail: true });
     if (!existsSync(path.join(work, 'otelcol', 'go.mod'))) throw new Error('the builder wrote no go.mod');
     await run('go', ['mod', 'tidy', '-e'], path.join(work, 'otelcol'), log);
-    await run(builder, ['--config', 'manifest.yaml', '--skip-generate', '--skip-get-modules'], work, log);
+    await run(builder, ['--config', 'manifest.yaml', '--skip-generate', '--skip-get-modules'], work, log, { env });
   });
 }
 
