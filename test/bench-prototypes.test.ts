@@ -97,7 +97,8 @@ describe.each(['grpc', 'http/protobuf'] as const)('over %s', (protocol) => {
   });
 });
 
-const CONTROL_APP: AppName = 'manual';
+// The negative controls need one app: the catalogue's first.
+const CONTROL_APP: AppName = APP_NAMES[0];
 
 it('a prototype that drops items is caught: queue of 64, a collector that answers after 1 s', async () => {
   const [shipped, lossy] = await Promise.all([
