@@ -25,7 +25,7 @@ export function readAnyValue(reader: WireReader): AttributeValue {
   let value: AttributeValue = null;
   while (reader.next()) {
     switch (reader.field) {
-      case 1: value = reader.shared(reader.expect(2).string()); break;
+      case 1: value = reader.expect(2).string(); break;
       case 2: value = reader.expect(0).varint() !== 0; break;
       case 3: value = reader.expect(0).int64(); break;
       case 4: value = reader.expect(1).double(); break;

@@ -66,11 +66,11 @@ function readSpan(reader: WireReader, resource: Attributes, scope: Instrumentati
   let links: ReceivedSpan['links'] | undefined;
   while (reader.next()) {
     switch (reader.field) {
-      case 1: traceId = reader.shared(reader.expect(2).hex()); break;
+      case 1: traceId = reader.expect(2).hex(); break;
       case 2: spanId = reader.expect(2).hex(); break;
       case 3: traceState = reader.expect(2).string(); break;
-      case 4: parentSpanId = reader.shared(reader.expect(2).hex()); break;
-      case 5: name = reader.shared(reader.expect(2).string()); break;
+      case 4: parentSpanId = reader.expect(2).hex(); break;
+      case 5: name = reader.expect(2).string(); break;
       case 6: kind = reader.expect(0).varint(); break;
       case 7: startTimeUnixNano = reader.expect(1).fixed64(); break;
       case 8: endTimeUnixNano = reader.expect(1).fixed64(); break;

@@ -1,10 +1,15 @@
 import { OtlpDecodeError } from './otlp-common';
+import { TextCache } from './text-cache';
 
 // Protobuf's wire format, read straight from the request's bytes: what the trace decoder
 // (otlp-traces-wire.ts) walks. Field numbers and types are opentelemetry-proto's.
 
 /** The bytes are not protobuf (the codec says of which request). */
 export class MalformedProtobuf extends OtlpDecodeError {}
+
+// Shared by every reader: what one export's spans repeat, the next export's spans mostly repeat too.
+const UTF8_TEXTS = new TextCache((bytes, start, end) => bytes.toString('utf8', start, end));
+const HEX_IDS = new TextCache((bytes, start, end) => bytes.toString('hex', start, end), 4096, 16);
 
 /** A wire type: 0 varint, 1 fixed 64-bit, 2 length-delimited (bytes, strings, messages), 5 fixed 32-bit. */
 type WireType = 0 | 1 | 2 | 5;
@@ -21,10 +26,12 @@ export class WireReader {
   pos = 0;
   /** Where the message being read ends. */
   end: number;
-  private readonly texts = new Map<string, string>();
+  // fixed64 and double, read as one value each (Buffer's readBigUInt64LE builds its bigint from four).
+  private readonly view: DataView;
 
   constructor(readonly bytes: Buffer) {
     this.end = bytes.length;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** Steps to the next field; false at the message's end. */
@@ -40,6 +47,8 @@ export class WireReader {
 
   /** An unsigned varint up to 2^53 (lengths, enums, counts): a number. */
   varint(): number {
+    // Most are one byte: field keys, short lengths, enums.
+    if (this.pos < this.end && this.bytes[this.pos] < 0x80) return this.bytes[this.pos++];
     let result = 0;
     for (let shift = 0; ; shift += 7) {
       if (this.pos >= this.end) throw this.error('a varint past the end');
@@ -62,11 +71,11 @@ export class WireReader {
   }
 
   fixed64(): bigint {
-    return this.bytes.readBigUInt64LE(this.take(8));
+    return this.view.getBigUint64(this.take(8), true);
   }
 
   double(): number {
-    return this.bytes.readDoubleLE(this.take(8));
+    return this.view.getFloat64(this.take(8), true);
   }
 
   /** A length-delimited field's start; `pos` is then its end. */
@@ -74,26 +83,16 @@ export class WireReader {
     return this.take(this.varint());
   }
 
+  /** UTF-8 text: the same string object as for the same bytes lately (see TextCache). */
   string(): string {
     const start = this.delimited();
-    return this.bytes.toString('utf8', start, this.pos);
+    return UTF8_TEXTS.text(this.bytes, start, this.pos);
   }
 
-  /**
-   * `string()`, as the same string object for equal text within this message: a thousand spans of
-   * one export that share a name, a trace id or an attribute value then hold one copy of it.
-   */
-  shared(text: string): string {
-    const known = this.texts.get(text);
-    if (known !== undefined) return known;
-    this.texts.set(text, text);
-    return text;
-  }
-
-  /** Bytes as lowercase hex (ids). */
+  /** Bytes as lowercase hex (ids): the same string object as for the same bytes lately. */
   hex(): string {
     const start = this.delimited();
-    return this.bytes.toString('hex', start, this.pos);
+    return HEX_IDS.text(this.bytes, start, this.pos);
   }
 
   base64(): string {
