@@ -1,8 +1,8 @@
 import { ConditionWaiters } from '@repo/condition-waiters';
 import { serviceOf, showValue } from '@repo/trace-model';
-import { KeptItems } from './kept-items';
+import { KeptExports } from './kept-exports';
 import type { Receiver, ReceiverOptions } from './receiver-api';
-import { decode, type Decoded, type Signal, type SignalItems } from './signals';
+import { decode, decodeItems, type Decoded, type Signal, type SignalItems } from './signals';
 import { TraceCollector } from './trace-collector';
 import { describe, startGrpcTransport, startHttpTransport, urlHost, type Transport } from './transports';
 
@@ -27,10 +27,10 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     maxLogRecords: options.maxLogRecords ?? 100_000,
     maxBytes: options.maxBytes ?? 64 * 1024 * 1024,
   };
-  const kept: { [S in Signal]: KeptItems<SignalItems[S][number]> } = {
-    traces: new KeptItems(limits.maxSpans, limits.maxBytes),
-    metrics: new KeptItems(limits.maxMetricPoints, limits.maxBytes),
-    logs: new KeptItems(limits.maxLogRecords, limits.maxBytes),
+  const kept: { [S in Signal]: KeptExports<SignalItems[S][number]> } = {
+    traces: new KeptExports((payload, format) => decodeItems('traces', payload, format), limits.maxSpans, limits.maxBytes),
+    metrics: new KeptExports((payload, format) => decodeItems('metrics', payload, format), limits.maxMetricPoints, limits.maxBytes),
+    logs: new KeptExports((payload, format) => decodeItems('logs', payload, format), limits.maxLogRecords, limits.maxBytes),
   };
   let rejected = 0;
   // The waitFor... checks and subscribe's listeners, called after each kept export.
@@ -52,17 +52,12 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
     }
   }
 
+  // What each export holds is kept as received, and decoded again when read (KeptExports says why).
   function accept(decoded: Decoded): void {
-    if (decoded.signal === 'traces') {
-      kept.traces.add(decoded.items, decoded.bytes);
-      traces?.add(decoded.items);
-    } else if (decoded.signal === 'metrics') {
-      kept.metrics.add(decoded.items, decoded.bytes);
-      options.onMetrics?.(decoded.items);
-    } else {
-      kept.logs.add(decoded.items, decoded.bytes);
-      options.onLogs?.(decoded.items);
-    }
+    kept[decoded.signal].add(decoded.payload, decoded.format, decoded.items.length);
+    if (decoded.signal === 'traces') traces?.add(decoded.items);
+    else if (decoded.signal === 'metrics') options.onMetrics?.(decoded.items);
+    else options.onLogs?.(decoded.items);
   }
 
   function reject(transport: string, reason: string, signal?: Signal): void {

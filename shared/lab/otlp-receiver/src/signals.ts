@@ -1,4 +1,5 @@
 import type { ReceivedLogRecord, ReceivedMetricPoint, ReceivedSpan } from '@repo/trace-model';
+import type { ExportFormat } from './kept-exports';
 import type { OtlpCodec } from './otlp-codec';
 import { logCodec } from './otlp-logs';
 import { metricCodec } from './otlp-metrics';
@@ -15,14 +16,18 @@ export interface SignalItems {
   logs: ReceivedLogRecord[];
 }
 
-/** One decoded export: its signal, its items, and its size in bytes, as encoded (after any gunzip). */
-export type Decoded = { [S in Signal]: { signal: S; items: SignalItems[S]; bytes: number } }[Signal];
+/** One decoded export: its signal, its items, and its bytes as encoded (after any gunzip). */
+export type Decoded = { [S in Signal]: { signal: S; items: SignalItems[S]; payload: Buffer; format: ExportFormat } }[Signal];
 
 export const CODECS: { [S in Signal]: OtlpCodec<SignalItems[S][number]> } = { traces: traceCodec, metrics: metricCodec, logs: logCodec };
 
 /** Decodes an export of `signal`, protobuf or JSON. */
-export function decode(signal: Signal, body: Buffer, format: 'protobuf' | 'json'): Decoded {
+export function decode(signal: Signal, payload: Buffer, format: ExportFormat): Decoded {
+  return { signal, items: decodeItems(signal, payload, format), payload, format } as Decoded;
+}
+
+/** The items of an export of `signal`, protobuf or JSON. */
+export function decodeItems<S extends Signal>(signal: S, payload: Buffer, format: ExportFormat): SignalItems[S] {
   const codec: OtlpCodec<unknown> = CODECS[signal];
-  const items = format === 'json' ? codec.decodeJson(body.toString('utf8')) : codec.decodeProtobuf(body);
-  return { signal, items, bytes: body.length } as Decoded;
+  return (format === 'json' ? codec.decodeJson(payload.toString('utf8')) : codec.decodeProtobuf(payload)) as SignalItems[S];
 }
