@@ -12,6 +12,7 @@ import { checkAppSettings, expressMajor, orExit, readCommandLine } from './comma
 import { claimPorts, choosePorts } from './demo-ports.ts';
 import { followTrees, sendOriginalRequests } from './demo-requests.ts';
 import { checkCollector } from './collector-check.ts';
+import { RECEIVER_NODE_FLAGS } from './receiver-node-flags.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
 // Demo settings, said once at start: spans on screen within a second or two of each request, and
@@ -62,7 +63,7 @@ const { result, commands } = concurrently(
     // send every 500 ms and the client at once, so a trace is whole after a second of quiet.
     ...(receiverPorts ? [{
       name: 'receiver', prefixColor: 'yellow',
-      command: `"${process.execPath}" scripts/receiver.ts --grpc-port ${receiverPorts.grpc} --http-port ${receiverPorts.http} --ui-port ${receiverPorts.ui} --trace-idle-ms 1000 --ignore-sigint`,
+      command: `"${process.execPath}" ${RECEIVER_NODE_FLAGS.join(' ')} scripts/receiver.ts --grpc-port ${receiverPorts.grpc} --http-port ${receiverPorts.http} --ui-port ${receiverPorts.ui} --trace-idle-ms 1000 --ignore-sigint`,
     }] : []),
     ...apps.map((app) => ({
       name: app.name,

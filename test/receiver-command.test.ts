@@ -1,6 +1,9 @@
 // `npm run receiver` (scripts/receiver.ts): the receiver and its trace UI as one command.
-import { startTool } from '@repo/app-process';
+import { repoRoot, startTool } from '@repo/app-process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { RECEIVER_NODE_FLAGS } from '../scripts/receiver-node-flags.ts';
 
 /** `node scripts/receiver.ts`, stopped when the test ends, however it ends. */
 function runReceiver(args: string[], env: Record<string, string> = {}) {
@@ -12,6 +15,11 @@ function runReceiver(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('npm run receiver', () => {
+  it('starts Node.js with the receiver\'s flags, as the demo and bench:receiver do', () => {
+    const { scripts } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
+    expect(scripts.receiver).toBe(`scripts/build-quietly.sh && node ${RECEIVER_NODE_FLAGS.join(' ')} scripts/receiver.ts`);
+  });
+
   it('prints where the UI is, serves it, and stops on SIGINT with its count', async () => {
     const receiver = runReceiver(['--grpc-port', '0', '--http-port', '0', '--ui-port', '0']);
     const [, url] = await receiver.waitForOutput(/Trace UI: (http:\/\/localhost:\d+)/);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildCollector, buildTelemetrygen } from '../collector/go-build.ts';
 import { freePorts, waitUntilListening } from '../local-ports.ts';
+import { RECEIVER_NODE_FLAGS } from '../receiver-node-flags.ts';
 import { cpuSeconds, peakRssMb } from './process-stats.ts';
 
 export const LOAD_TARGETS = ['npm run receiver', 'otelcol, nop exporter'] as const;
@@ -66,7 +67,7 @@ async function startReceiverCommand(folder: string): Promise<Started> {
   const [grpcPort, httpPort, uiPort] = await freePorts(3);
   const file = path.join(folder, 'receiver.out');
   const out = openSync(file, 'w');
-  const child = spawn(process.execPath, ['scripts/receiver.ts', '--grpc-port', String(grpcPort), '--http-port', String(httpPort), '--ui-port', String(uiPort), '--host', '127.0.0.1'],
+  const child = spawn(process.execPath, [...RECEIVER_NODE_FLAGS, 'scripts/receiver.ts', '--grpc-port', String(grpcPort), '--http-port', String(httpPort), '--ui-port', String(uiPort), '--host', '127.0.0.1'],
     { cwd: repoRoot, stdio: ['ignore', out, out] });
   closeSync(out);
   return {
