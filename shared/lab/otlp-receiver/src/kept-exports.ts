@@ -137,10 +137,11 @@ export class KeptExports<T> {
 }
 
 /**
- * Frees a slab's memory now, rather than at the full garbage collection that would find it gone
- * (a flood's growing slabs would otherwise be held together for a while): its bytes are handed to
- * a buffer of none, and it is left empty.
+ * Frees a buffer's memory now, rather than at the full garbage collection that would find it
+ * gone (under a flood, tens of MiB of them wait for one): its bytes are handed to a buffer of
+ * none, and it is left empty. Only a buffer that is all of its memory: a view of Buffer's shared
+ * pool, or of a larger read, is left alone.
  */
-function release(slab: Buffer): void {
-  if (slab.length > 0) (slab.buffer as ArrayBuffer).transfer(0); // allocUnsafeSlow's: its own, never shared
+export function release(buffer: Buffer): void {
+  if (buffer.length > 0 && buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer) buffer.buffer.transfer(0);
 }
