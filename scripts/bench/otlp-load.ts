@@ -1,6 +1,7 @@
 // telemetrygen's trace load (the Collector project's OTLP load generator) against a target: `npm
-// run receiver` as users start it, or the OpenTelemetry Collector with a nop exporter. What each
-// target accepted is its own count: the receiver's stop line, the collector's own metrics.
+// run receiver` as users start it, or the OpenTelemetry Collector with a nop exporter; telemetrygen
+// itself, or its exports recorded and sent again (otlp-replay.ts). What each target accepted is its
+// own count: the receiver's stop line, the collector's own metrics.
 import { repoRoot } from '@repo/app-process';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -9,12 +10,15 @@ import path from 'node:path';
 import { buildCollector, buildTelemetrygen } from '../collector/go-build.ts';
 import { freePorts, waitUntilListening } from '../local-ports.ts';
 import { RECEIVER_NODE_FLAGS } from '../receiver-node-flags.ts';
+import { replayExports } from './otlp-replay.ts';
 import { cpuSeconds, peakRssMb } from './process-stats.ts';
 
 export const LOAD_TARGETS = ['npm run receiver', 'otelcol, nop exporter'] as const;
 export type LoadTarget = (typeof LOAD_TARGETS)[number];
 export const TRANSPORTS = ['gRPC', 'HTTP'] as const;
 export type Transport = (typeof TRANSPORTS)[number];
+/** telemetrygen flat out beside the target, or its recorded exports sent again flat out. */
+export const LOADS = ['telemetrygen', 'replayed'] as const;
 
 export interface LoadOptions {
   seconds: number;
@@ -42,8 +46,11 @@ interface Started {
   finish(): Promise<{ spans: number; rejected: number }>;
 }
 
-/** One run: the target started afresh, telemetrygen against it for `seconds`, the target stopped. */
-export async function measureLoad(target: LoadTarget, transport: Transport, options: LoadOptions): Promise<LoadFigures> {
+/**
+ * One run: the target started afresh, the load against it for `seconds` (telemetrygen, or
+ * `recorded`, its exports, sent again), the target stopped.
+ */
+export async function measureLoad(target: LoadTarget, transport: Transport, options: LoadOptions, recorded?: Buffer[]): Promise<LoadFigures> {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'otlp-load-'));
   const started = target === 'npm run receiver' ? await startReceiverCommand(folder) : await startNopCollector();
   try {
@@ -51,10 +58,14 @@ export async function measureLoad(target: LoadTarget, transport: Transport, opti
     await waitUntilListening(started.httpPort, 30_000);
     const pid = started.child.pid!;
     const cpuBefore = cpuSeconds(pid);
-    const seconds = await runTelemetrygen(transport === 'gRPC' ? ['--otlp-endpoint', `127.0.0.1:${started.grpcPort}`] : ['--otlp-http', '--otlp-endpoint', `127.0.0.1:${started.httpPort}`], options);
+    const port = transport === 'gRPC' ? started.grpcPort : started.httpPort;
+    const seconds = recorded
+      ? await replayExports(recorded, transport, port, options.seconds)
+      : await runTelemetrygen([...(transport === 'HTTP' ? ['--otlp-http'] : []), '--otlp-endpoint', `127.0.0.1:${port}`], options);
     const cpu = cpuSeconds(pid) - cpuBefore;
     const peakRssMib = peakRssMb(pid);
     const { spans, rejected } = await started.finish();
+    if (!(spans > 0)) throw new Error(`${target} over ${transport} counted no span accepted (${spans})`);
     return { spansPerSecond: spans / seconds, cpuUsPerSpan: (cpu / spans) * 1e6, spansPerCpuSecond: spans / cpu, peakRssMib, spans, rejected };
   } finally {
     started.child.kill('SIGKILL');
@@ -95,7 +106,8 @@ async function startNopCollector(): Promise<Started> {
     child, grpcPort, httpPort,
     async finish() {
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      const sum = (name: string) => [...metrics.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'gm'))].reduce((total, [, n]) => total + Number(n), 0);
+      // Prometheus' text format: past a million, a count is written as 2.989e+06.
+      const sum = (name: string) => [...metrics.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((total, [, n]) => total + Number(n), 0);
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;

@@ -1,0 +1,92 @@
+// telemetrygen's trace exports recorded once, then sent again flat out: the same bytes a target
+// gets from telemetrygen, from a sender that only writes them (about a seventh of a core here),
+// so that on two cores the target has one to itself, as it would beside a real fleet of senders.
+import http from 'node:http';
+import http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { buildTelemetrygen } from '../collector/go-build.ts';
+
+/** Exports (ExportTraceServiceRequest, protobuf) sent again in turn. */
+export const RECORDED_EXPORTS = 20;
+/** Exports in flight at once: a sender never waits with the target idle. */
+const IN_FLIGHT = 2;
+
+/** The first `RECORDED_EXPORTS` of telemetrygen's exports of `batchSize` spans, from 2 s of it flat out over OTLP/HTTP. */
+export async function recordTelemetrygenExports(batchSize: number): Promise<Buffer[]> {
+  const { binary } = await buildTelemetrygen();
+  const exports: Buffer[] = [];
+  const recorder = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
+      if (exports.length < RECORDED_EXPORTS) exports.push(Buffer.concat(chunks));
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+  const args = ['traces', '--otlp-http', '--otlp-insecure', '--otlp-endpoint', `127.0.0.1:${(recorder.address() as AddressInfo).port}`,
+    '--duration', '2s', '--rate', '0', '--workers', '1', '--batch-size', String(batchSize)];
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const code = await new Promise((resolve) => child.once('close', resolve));
+  recorder.closeAllConnections();
+  recorder.close();
+  if (code !== 0 || exports.length < RECORDED_EXPORTS) throw new Error(`telemetrygen ${args.join(' ')} exited with ${code}, ${exports.length} exports recorded:\n${output.slice(-2000)}`);
+  return exports;
+}
+
+/** Sends `exports` in turn for `seconds`, over OTLP/gRPC or OTLP/HTTP; resolves with the seconds it took, every export answered OK. */
+export async function replayExports(exports: Buffer[], transport: 'gRPC' | 'HTTP', port: number, seconds: number): Promise<number> {
+  const send = transport === 'gRPC' ? grpcSender(exports, port) : httpSender(exports, port);
+  const started = performance.now();
+  const until = started + seconds * 1000;
+  try {
+    await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+      for (let i = 0; performance.now() < until; i++) await send.next(i);
+    }));
+  } finally {
+    send.close();
+  }
+  return (performance.now() - started) / 1000;
+}
+
+interface Sender {
+  next(i: number): Promise<void>;
+  close(): void;
+}
+
+/** TraceService/Export calls on one HTTP/2 connection, each message framed as gRPC frames it (no compression, then its length). */
+function grpcSender(exports: Buffer[], port: number): Sender {
+  const frames = exports.map((message) => {
+    const header = Buffer.alloc(5);
+    header.writeUInt32BE(message.length, 1);
+    return Buffer.concat([header, message]);
+  });
+  const session = http2.connect(`http://127.0.0.1:${port}`);
+  return {
+    next: (i) => new Promise((resolve, fail) => {
+      const call = session.request({ ':method': 'POST', ':path': '/opentelemetry.proto.collector.trace.v1.TraceService/Export', 'content-type': 'application/grpc', te: 'trailers' });
+      let status: unknown;
+      call.on('response', (headers) => (status ??= headers['grpc-status'])).on('trailers', (trailers) => (status ??= trailers['grpc-status']));
+      call.on('data', () => {}).on('error', fail).on('end', () => (status === '0' ? resolve() : fail(new Error(`gRPC status ${String(status)}`))));
+      call.end(frames[i % frames.length]);
+    }),
+    close: () => session.close(),
+  };
+}
+
+/** POST /v1/traces on kept-alive connections. */
+function httpSender(exports: Buffer[], port: number): Sender {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+  return {
+    next: (i) => new Promise((resolve, fail) => {
+      const body = exports[i % exports.length];
+      const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (response) => {
+        response.resume().on('end', () => (response.statusCode === 200 ? resolve() : fail(new Error(`HTTP ${response.statusCode}`))));
+      });
+      request.on('error', fail).end(body);
+    }),
+    close: () => agent.destroy(),
+  };
+}
