@@ -5,6 +5,8 @@
 import { repoRoot } from '@repo/app-process';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { buildCollector, buildTelemetrygen } from '../collector/go-build.ts';
@@ -114,6 +116,30 @@ async function startNopCollector(): Promise<Started> {
       return { spans: sum('otelcol_receiver_accepted_spans'), rejected: sum('otelcol_receiver_refused_spans') };
     },
   };
+}
+
+/** How many of telemetrygen's exports are recorded, for replayExports to send in turn. */
+export const RECORDED_EXPORTS = 20;
+
+/** The first `RECORDED_EXPORTS` of telemetrygen's exports of `batchSize` spans (ExportTraceServiceRequest, protobuf), from 2 s of it over OTLP/HTTP. */
+export async function recordTelemetrygenExports(batchSize: number): Promise<Buffer[]> {
+  const exports: Buffer[] = [];
+  const recorder = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
+      if (exports.length < RECORDED_EXPORTS) exports.push(Buffer.concat(chunks));
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
+  try {
+    await runTelemetrygen(['--otlp-http', '--otlp-endpoint', `127.0.0.1:${(recorder.address() as AddressInfo).port}`], { seconds: 2, batchSize, workers: 1 });
+  } finally {
+    recorder.closeAllConnections();
+    recorder.close();
+  }
+  if (exports.length < RECORDED_EXPORTS) throw new Error(`telemetrygen sent ${exports.length} exports in 2 s, not ${RECORDED_EXPORTS}`);
+  return exports;
 }
 
 /** telemetrygen traces, flat out, to its end; resolves with the seconds it ran. */

@@ -1,40 +1,11 @@
-// telemetrygen's trace exports recorded once, then sent again flat out: the same bytes a target
-// gets from telemetrygen, from a sender that only writes them (about a seventh of a core here),
-// so that on two cores the target has one to itself, as it would beside a real fleet of senders.
+// telemetrygen's trace exports (recorded by otlp-load.ts) sent again flat out: the same bytes a
+// target gets from telemetrygen, from a sender that only writes them (about a seventh of a core
+// here), so that on two cores the target has one to itself, as beside a real fleet of senders.
 import http from 'node:http';
 import http2 from 'node:http2';
-import type { AddressInfo } from 'node:net';
-import { spawn } from 'node:child_process';
-import { buildTelemetrygen } from '../collector/go-build.ts';
 
-/** Exports (ExportTraceServiceRequest, protobuf) sent again in turn. */
-export const RECORDED_EXPORTS = 20;
 /** Exports in flight at once: a sender never waits with the target idle. */
 const IN_FLIGHT = 2;
-
-/** The first `RECORDED_EXPORTS` of telemetrygen's exports of `batchSize` spans, from 2 s of it flat out over OTLP/HTTP. */
-export async function recordTelemetrygenExports(batchSize: number): Promise<Buffer[]> {
-  const { binary } = await buildTelemetrygen();
-  const exports: Buffer[] = [];
-  const recorder = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => {
-      if (exports.length < RECORDED_EXPORTS) exports.push(Buffer.concat(chunks));
-      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
-  });
-  await new Promise<void>((resolve) => recorder.listen(0, '127.0.0.1', resolve));
-  const args = ['traces', '--otlp-http', '--otlp-insecure', '--otlp-endpoint', `127.0.0.1:${(recorder.address() as AddressInfo).port}`,
-    '--duration', '2s', '--rate', '0', '--workers', '1', '--batch-size', String(batchSize)];
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let output = '';
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const code = await new Promise((resolve) => child.once('close', resolve));
-  recorder.closeAllConnections();
-  recorder.close();
-  if (code !== 0 || exports.length < RECORDED_EXPORTS) throw new Error(`telemetrygen ${args.join(' ')} exited with ${code}, ${exports.length} exports recorded:\n${output.slice(-2000)}`);
-  return exports;
-}
 
 /** Sends `exports` in turn for `seconds`, over OTLP/gRPC or OTLP/HTTP; resolves with the seconds it took, every export answered OK. */
 export async function replayExports(exports: Buffer[], transport: 'gRPC' | 'HTTP', port: number, seconds: number): Promise<number> {

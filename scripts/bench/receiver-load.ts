@@ -10,8 +10,7 @@ import { parseArgs } from 'node:util';
 import { orExit } from '../command-line.ts';
 import { GoBuildError } from '../collector/go-build.ts';
 import { printTable } from './bench-tables.ts';
-import { LOAD_TARGETS, LOADS, measureLoad, TRANSPORTS, type LoadFigures } from './otlp-load.ts';
-import { RECORDED_EXPORTS, recordTelemetrygenExports } from './otlp-replay.ts';
+import { LOAD_TARGETS, LOADS, measureLoad, RECORDED_EXPORTS, recordTelemetrygenExports, TRANSPORTS, type LoadFigures } from './otlp-load.ts';
 
 const options = orExit('bench:receiver', 2, () => {
   const { values } = parseArgs({

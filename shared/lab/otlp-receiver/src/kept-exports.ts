@@ -20,8 +20,9 @@ interface KeptExport<T> {
  * objects take twice the bytes and, under a flood, die in V8's old generation at the flood's rate.
  *
  * The bytes are copied into one buffer used as a ring (the newest written after the oldest kept),
- * so that an export dropped leaves no buffer of its own waiting for a full garbage collection;
- * the ring doubles when an export does not fit, and is then at most twice what it holds.
+ * so that an export dropped leaves no buffer of its own waiting for a full garbage collection.
+ * It doubles when an export finds no room (at most twice what it holds then, and two exports
+ * more), and does not shrink but on clear().
  *
  * At most `maxItems` items and `maxBytes` (each item counting its share of its export's bytes):
  * past either, the oldest go, counted as dropped.
