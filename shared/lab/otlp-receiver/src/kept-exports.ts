@@ -21,8 +21,8 @@ interface KeptExport<T> {
  *
  * The bytes are copied into one buffer used as a ring (the newest written after the oldest kept),
  * so that an export dropped leaves no buffer of its own waiting for a full garbage collection.
- * It doubles when an export finds no room (at most twice what it holds then, and two exports
- * more), and does not shrink but on clear().
+ * It doubles when an export finds no room (then at most twice what it holds, and four times that
+ * export more), and does not shrink but on clear().
  *
  * At most `maxItems` items and `maxBytes` (each item counting its share of its export's bytes):
  * past either, the oldest go, counted as dropped.
@@ -138,11 +138,10 @@ export class KeptExports<T> {
 }
 
 /**
- * Frees a buffer's memory now, rather than at the full garbage collection that would find it
- * gone (under a flood, tens of MiB of them wait for one): its bytes are handed to a buffer of
- * none, and it is left empty. Only a buffer that is all of its memory: a view of Buffer's shared
- * pool, or of a larger read, is left alone.
+ * Frees a slab's memory now, rather than at the full garbage collection that would find it gone
+ * (a flood's slabs, each twice the last, would otherwise wait for one together): its bytes are
+ * handed to a buffer of none, and it is left empty.
  */
-export function release(buffer: Buffer): void {
-  if (buffer.length > 0 && buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength && buffer.buffer instanceof ArrayBuffer) buffer.buffer.transfer(0);
+function release(slab: Buffer): void {
+  if (slab.length > 0) (slab.buffer as ArrayBuffer).transfer(0); // allocUnsafeSlow's: its own, never shared
 }

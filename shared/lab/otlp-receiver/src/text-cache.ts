@@ -20,7 +20,7 @@ export class TextCache {
     slots = 4096,
     private readonly maxBytes = 64,
   ) {
-    if (slots & (slots - 1)) throw new Error(`slots must be a power of two, not ${slots}`);
+    if (!Number.isSafeInteger(slots) || slots < 1 || slots & (slots - 1)) throw new Error(`slots must be a power of two, not ${slots}`);
     this.mask = slots - 1;
     this.slab = new Uint8Array(slots * maxBytes);
     this.lengths = new Int32Array(slots).fill(-1);

@@ -2,7 +2,6 @@ import * as grpc from '@grpc/grpc-js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
-import { release } from './kept-exports';
 import { OtlpDecodeError } from './otlp-common';
 import { CODECS, decode, SIGNALS, type Decoded, type Signal } from './signals';
 
@@ -66,8 +65,6 @@ export async function startGrpcTransport(host: string, port: number, maxMessageB
         } catch (error) {
           callback({ code: grpc.status.INTERNAL, details: `kept, but a listener failed: ${describe(error)}` });
           return;
-        } finally {
-          release(call.request); // kept as a copy (KeptExports)
         }
         callback(null, {});
       },
@@ -135,8 +132,6 @@ export async function startHttpTransport(host: string, port: number, maxMessageB
         sink.reject(`OTLP/HTTP ${format === 'json' ? 'JSON' : 'protobuf'}`, `kept, but a listener failed: ${describe(error)}`, signal);
         reply(500, 'text/plain', `${describe(error)}\n`);
         return;
-      } finally {
-        release(decoded.payload); // kept as a copy (KeptExports)
       }
       if (format === 'json') reply(200, 'application/json', '{}');
       else reply(200, 'application/x-protobuf', CODECS[signal].emptyResponse);

@@ -31,6 +31,8 @@ describe('KeptExports', () => {
     expect(kept.items).toEqual(['a4', 'b1', 'b2', 'c1']);
     add(kept, ['d1'], 500); // larger than the bound alone: everything goes, itself too
     expect([kept.items, kept.dropped]).toEqual([[], 8]);
+    add(kept, numbers(1, 10), 200); // 20 bytes each: its first five go, the rest is kept
+    expect([kept.items, kept.dropped]).toEqual([numbers(6, 10), 13]);
     add(kept, numbers(1, 20), 100); // and it fills again, in order
     expect(kept.items).toEqual(numbers(1, 20));
   });

@@ -28,7 +28,7 @@ describe('TextCache, the decoder\'s texts found again by their bytes', () => {
 
   it('decodes as Buffer does, invalid UTF-8 and texts longer than a slot included', () => {
     const cache = new TextCache(utf8, 16, 4);
-    for (const bytes of [Buffer.from([0xff, 0xfe]), Buffer.from([0xe2, 0x82]), Buffer.from('longer than four'), Buffer.from('日本')]) {
+    for (const bytes of [Buffer.from([0xff, 0xfe]), Buffer.from([0xe2, 0x82]), Buffer.from('longer than four'), Buffer.from('日本'), Buffer.from('日')]) {
       expect(cache.text(bytes, 0, bytes.length)).toBe(bytes.toString('utf8'));
       expect(cache.text(bytes, 0, bytes.length)).toBe(bytes.toString('utf8'));
     }
@@ -36,5 +36,6 @@ describe('TextCache, the decoder\'s texts found again by their bytes', () => {
 
   it('refuses a number of slots that is not a power of two', () => {
     expect(() => new TextCache(utf8, 100)).toThrow('slots must be a power of two, not 100');
+    expect(() => new TextCache(utf8, 0)).toThrow('slots must be a power of two, not 0');
   });
 });
