@@ -5,7 +5,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 
 /** Exports in flight at once: a sender never waits with the target idle. */
-const IN_FLIGHT = 2;
+export const IN_FLIGHT = 2;
 
 /** Sends `exports` in turn for `seconds`, over OTLP/gRPC or OTLP/HTTP; resolves with the seconds it took, every export answered OK. */
 export async function replayExports(exports: Buffer[], transport: 'gRPC' | 'HTTP', port: number, seconds: number): Promise<number> {

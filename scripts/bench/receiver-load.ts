@@ -11,6 +11,7 @@ import { orExit } from '../command-line.ts';
 import { GoBuildError } from '../collector/go-build.ts';
 import { printTable } from './bench-tables.ts';
 import { LOAD_TARGETS, LOADS, measureLoad, RECORDED_EXPORTS, recordTelemetrygenExports, TRANSPORTS, type LoadFigures } from './otlp-load.ts';
+import { IN_FLIGHT } from './otlp-replay.ts';
 
 const options = orExit('bench:receiver', 2, () => {
   const { values } = parseArgs({
@@ -28,7 +29,7 @@ const options = orExit('bench:receiver', 2, () => {
 });
 
 console.log(`bench:receiver: telemetrygen traces, ${options.workers} workers flat out for ${options.seconds} s, ${options.batchSize} spans per export; ` +
-  `then ${RECORDED_EXPORTS} of its exports sent again in turn, two at a time, for ${options.seconds} s; ${options.rounds} round(s)`);
+  `then ${RECORDED_EXPORTS} of its exports sent again in turn, ${IN_FLIGHT} at a time, for ${options.seconds} s; ${options.rounds} round(s)`);
 const runs = LOADS.flatMap((load) => LOAD_TARGETS.flatMap((target) => TRANSPORTS.map((transport) => ({ load, target, transport, figures: [] as LoadFigures[] }))));
 try {
   const recorded = await recordTelemetrygenExports(options.batchSize);
