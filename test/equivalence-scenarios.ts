@@ -17,9 +17,11 @@ function installedVersion(pkg: string): string {
 /** What an approach makes besides the SERVER span, from the catalogue; the SERVER span's scope with the version installed. */
 export type ApproachSpans = Omit<AppEntry['spans'], 'serverScope'> & { serverScope: { name: string; version?: string } };
 
-/** The scope's version where the scope is a package's (an instrumentation library's): the one installed. */
+// The version the manual app's server-span.ts gives its own scope.
+const OWN_SCOPE_VERSION = '1.0.0';
+/** The scope's version: a package's (an instrumentation library's) the one installed. */
 function scopeOf(name: string): ApproachSpans['serverScope'] {
-  return name.startsWith('@opentelemetry/') ? { name, version: installedVersion(name) } : { name };
+  return { name, version: name.startsWith('@opentelemetry/') ? installedVersion(name) : OWN_SCOPE_VERSION };
 }
 export const APPROACHES = Object.fromEntries(APP_NAMES.map((app) => [app, { ...APPS[app].spans, serverScope: scopeOf(APPS[app].spans.serverScope) }])) as Record<AppName, ApproachSpans>;
 
@@ -43,8 +45,8 @@ export interface Scenario {
   /** The INTERNAL spans instrumentation-express adds under the SERVER span on Express 5, and on Express 4. */
   express: string[];
   express4: string[];
-  /** Where the apps' SERVER spans differ, the name and http.route there by who names the route (the catalogue's routeFrom), and why. */
-  serverDiffers?: { why: KnownDifference['name']; spans: Record<RouteSource, { name: string; route?: string }> };
+  /** Where the apps' SERVER spans differ, why, and the name and http.route there by who names the route (the catalogue's routeFrom) where those differ. */
+  serverDiffers?: { why: KnownDifference['name']; spans?: Record<RouteSource, { name: string; route?: string }> };
 }
 
 const FORWARDED = 'Forwarded: for=198.51.100.9;proto=https;host=api.example.com';
@@ -92,14 +94,14 @@ export const SCENARIOS = {
   'a route with a trailing slash': { path: '/server_request/?param=slash', route: ROUTE, ...HANDLER },
   'a file a browser or crawler asks for (/favicon.ico)': { path: '/favicon.ico', status: 404, ...NOT_FOUND },
   // Behind a reverse proxy or load balancer: RFC 7239 Forwarded, and the older X-Forwarded-*.
-  'behind a proxy: Forwarded with for, proto and host': { path: '/server_request?param=forwarded', headers: [FORWARDED], route: ROUTE, ...HANDLER },
+  'behind a proxy: Forwarded with for, proto and host': { path: '/server_request?param=forwarded', headers: [FORWARDED], route: ROUTE, ...HANDLER, serverDiffers: { why: 'read from proxy headers and Host' } },
   'behind a proxy: X-Forwarded-For (two hops) and X-Forwarded-Host with a port': { path: '/server_request?param=x-forwarded', headers: X_FORWARDED, route: ROUTE, ...HANDLER },
   'behind a proxy: X-Forwarded-Host without a port, and X-Forwarded-Proto': {
-    path: '/server_request?param=x-forwarded-proto', headers: ['X-Forwarded-Host: shop.example.com', 'X-Forwarded-Proto: https'], route: ROUTE, ...HANDLER,
+    path: '/server_request?param=x-forwarded-proto', headers: ['X-Forwarded-Host: shop.example.com', 'X-Forwarded-Proto: https'], route: ROUTE, ...HANDLER, serverDiffers: { why: 'read from proxy headers and Host' },
   },
-  'behind a proxy: Forwarded and X-Forwarded-* together': { path: '/server_request?param=both', headers: [FORWARDED, ...X_FORWARDED], route: ROUTE, ...HANDLER },
+  'behind a proxy: Forwarded and X-Forwarded-* together': { path: '/server_request?param=both', headers: [FORWARDED, ...X_FORWARDED], route: ROUTE, ...HANDLER, serverDiffers: { why: 'read from proxy headers and Host' } },
   'behind two proxies: Forwarded with two hops, the host in the second': {
-    path: '/server_request?param=two-hops', route: ROUTE, ...HANDLER,
+    path: '/server_request?param=two-hops', route: ROUTE, ...HANDLER, serverDiffers: { why: 'read from proxy headers and Host' },
     headers: ['Forwarded: for=192.0.2.60;proto=http;by=203.0.113.43, for="[2001:db8:cafe::17]:4711";host=b.example.com'],
   },
   'behind a proxy: an IPv6 client with a port, and an obfuscated one': {
@@ -109,19 +111,22 @@ export const SCENARIOS = {
     path: '/server_request?param=malformed-forwarded', headers: ['Forwarded: for=198.51.100.9;;host=api.example.com', ...X_FORWARDED], route: ROUTE, ...HANDLER,
   },
   'behind a load balancer: X-Forwarded-Proto https only, the Host as the client sent it': {
-    path: '/server_request?param=x-forwarded-proto-only', host: 'shop.example.com', headers: ['X-Forwarded-Proto: https'], route: ROUTE, ...HANDLER,
+    path: '/server_request?param=x-forwarded-proto-only', host: 'shop.example.com', headers: ['X-Forwarded-Proto: https'], route: ROUTE, ...HANDLER, serverDiffers: { why: 'read from proxy headers and Host' },
   },
-  'behind a proxy: X-Forwarded-Host with several hops': { path: '/server_request?param=x-forwarded-hops', headers: ['X-Forwarded-Host: a.example.com, b.example.com'], route: ROUTE, ...HANDLER },
+  'behind a proxy: X-Forwarded-Host with several hops': { path: '/server_request?param=x-forwarded-hops', headers: ['X-Forwarded-Host: a.example.com, b.example.com'], route: ROUTE, ...HANDLER, serverDiffers: { why: 'read from proxy headers and Host' } },
   // What real clients send besides a plain GET.
   'HTTP/1.0 without a Host header': { path: '/server_request?param=http10', version: 'HTTP/1.0', host: null, route: ROUTE, ...HANDLER },
   'a Host header without a port': { path: '/server_request?param=host-no-port', host: 'example.com', route: ROUTE, ...HANDLER },
   'an IPv6 Host header': { path: '/server_request?param=host-ipv6', host: '[::1]:8080', route: ROUTE, ...HANDLER },
   'a Host header in capitals': { path: '/server_request?param=host-caps', host: 'EXAMPLE.com:8080', route: ROUTE, ...HANDLER },
-  'a malformed Host header': { path: '/server_request?param=host-malformed', host: '[::1', route: ROUTE, ...HANDLER },
+  'a malformed Host header': { path: '/server_request?param=host-malformed', host: '[::1', route: ROUTE, ...HANDLER, serverDiffers: { why: 'read from proxy headers and Host' } },
   'HEAD /server_request': { path: '/server_request?param=head', method: 'HEAD', route: ROUTE, ...HANDLER },
   'POST /server_request (no such route)': { path: '/server_request?param=post', method: 'POST', headers: ['Content-Length: 0'], status: 404, ...NOT_FOUND },
   'OPTIONS /server_request (no such route)': { path: '/server_request?param=options', method: 'OPTIONS', status: 404, ...NOT_FOUND },
-  'an unknown method (PURGE)': { path: '/server_request?param=purge', method: 'PURGE', status: 404, ...NOT_FOUND },
+  'an unknown method (PURGE)': {
+    path: '/server_request?param=purge', method: 'PURGE', status: 404, ...NOT_FOUND,
+    serverDiffers: { why: 'unknown method', spans: { express: { name: 'HTTP' }, 'instrumentation-express': { name: 'PURGE' } } },
+  },
   'the second request on a kept-alive connection': {
     path: '/server_request?param=kept-alive', after: '/server_request?param=first-on-connection', route: ROUTE, ...HANDLER,
   },

@@ -10,7 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { APPROACHES } from './equivalence-scenarios.ts';
 
 const UNSAMPLED_TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
-const FORWARDED = 'for=198.51.100.9;proto=https;host=api.example.com';
+// Without a proto: the manual app would count a request a proxy says came over https in a url.scheme "https" series
+// (the conventions), instrumentation-http in "http" (test/equivalence.test.ts).
+const FORWARDED = 'for=198.51.100.9;host=api.example.com';
 
 /** What is sent to each app, in order: a method, a path, headers, how many times. */
 const REQUESTS: { method?: string; path: string; headers?: Record<string, string>; times: number }[] = [

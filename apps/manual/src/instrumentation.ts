@@ -1,4 +1,4 @@
-// Preloaded before the app (`--require ./dist/cjs/instrumentation.js`, or `--import` for the ES
+// Preloaded before the app (`--require ./dist/instrumentation.js`, or `--import` for the ES
 // module build): the SDK is running before the first request, and createApp() starts nothing
 // itself. Service name, exporters, protocol, endpoint and batching: NodeSDK reads OTEL_* itself.
 import { diag } from '@opentelemetry/api';
@@ -9,7 +9,16 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 // that makes the span "active" inside the route handlers and the logger.
 const sdk = new NodeSDK();
 sdk.start();
-// Flushes what is still queued once the app has closed its server and the event loop empties, as
-// the automatic app's register hook does. A service that calls process.exit(), or keeps its
-// server open on SIGTERM, never gets here: it must call sdk.shutdown() itself first.
-process.once('beforeExit', () => void sdk.shutdown().catch((error) => diag.error('shutdown failed', error)));
+// Flush and shut down once, whichever comes first:
+let stopping: Promise<void> | undefined;
+const shutdown = () => (stopping ??= sdk.shutdown().catch((error) => diag.error('OpenTelemetry shutdown failed', error)));
+// - the event loop empties (the service has closed its server): the usual end, nothing lost;
+process.once('beforeExit', shutdown);
+// - SIGTERM: a service with no SIGTERM handler of its own would end at once, so end as Node would
+//   have, once flushed; one with a handler closes its server, but if a pool or a timer keeps its
+//   event loop busy it never reaches beforeExit, so flush 5 s later (the timer keeps nothing alive).
+//   A service that calls process.exit() must await sdk.shutdown() itself first.
+process.once('SIGTERM', () => {
+  if (process.listenerCount('SIGTERM') === 0) return void shutdown().finally(() => process.kill(process.pid, 'SIGTERM'));
+  setTimeout(shutdown, 5_000).unref();
+});

@@ -1,11 +1,11 @@
 // The app's logger, pino, with what instrumentation-pino adds in the other two apps, by hand: each
-// line carries the active span's ids, and each record also goes to OpenTelemetry's Logs API, in
-// the active context, so that it is exported with its trace and span (OTEL_LOGS_EXPORTER).
-import { logs, SeverityNumber, trace, type AnyValue } from '@opentelemetry/api';
+// line carries the active span's ids, and each line also goes to OpenTelemetry's Logs API, in the
+// active context, so that it is exported with its trace and span (OTEL_LOGS_EXPORTER).
+import { logs, SeverityNumber, trace } from '@opentelemetry/api';
 import pino from 'pino';
-import { format } from 'node:util';
 
-const otelLogger = logs.getLogger('otel-three-ways-manual');
+// This file's instrumentation scope (give it your own name and version).
+const otelLogger = logs.getLogger('pino-log-records', '1.0.0');
 // Pino's levels as OpenTelemetry's severities, as instrumentation-pino maps them.
 const SEVERITIES: Record<number, SeverityNumber> = {
   10: SeverityNumber.TRACE, 20: SeverityNumber.DEBUG, 30: SeverityNumber.INFO, 40: SeverityNumber.WARN, 50: SeverityNumber.ERROR, 60: SeverityNumber.FATAL,
@@ -19,22 +19,21 @@ export const logger = pino({
     return { trace_id: spanContext.traceId, span_id: spanContext.spanId, trace_flags: `0${spanContext.traceFlags.toString(16)}` };
   },
   hooks: {
-    // Every call, as written (`logger.info({ param }, 'server_request')`): the object's fields
-    // are the record's attributes, its error (`err`, or an Error alone) the record's exception,
-    // the rest its body (an Error's message when there is none, as pino writes it).
-    logMethod(args, write, level) {
-      const [first, ...rest] = args as unknown[];
-      const fields = first instanceof Error ? { err: first } : typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : undefined;
-      const { err, ...attributes } = fields ?? {};
-      const message = format(...(fields ? rest : args));
+    // The line as pino writes it, still inside the logging call (so in its context): the record is
+    // that line, as instrumentation-pino makes it: `msg` its body, `err` its exception, every other
+    // field (a child logger's bindings too) an attribute.
+    streamWrite(line) {
+      const { level, time, msg, err, pid, hostname, trace_id, span_id, trace_flags, ...attributes } = JSON.parse(line);
       otelLogger.emit({
-        severityNumber: SEVERITIES[level],
-        severityText: this.levels.labels[level],
-        body: message || (err instanceof Error ? err.message : ''),
-        attributes: attributes as Record<string, AnyValue>,
-        ...(err ? { exception: err } : {}),
+        timestamp: time,
+        severityNumber: SEVERITIES[level] ?? SeverityNumber.UNSPECIFIED,
+        severityText: pino.levels.labels[level],
+        body: msg,
+        attributes,
+        // pino writes an error as { type, message, stack }; OpenTelemetry reads its name.
+        ...(err ? { exception: { ...err, name: err.type } } : {}),
       });
-      write.apply(this, args as Parameters<typeof write>);
+      return line;
     },
   },
 });

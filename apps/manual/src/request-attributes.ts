@@ -3,20 +3,11 @@
 // are the ones the proxy names (Forwarded, else X-Forwarded-*), not the socket's ends.
 import type { Attributes } from '@opentelemetry/api';
 import {
-  ATTR_CLIENT_ADDRESS,
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
-  ATTR_NETWORK_PEER_ADDRESS,
-  ATTR_NETWORK_PEER_PORT,
-  ATTR_NETWORK_PROTOCOL_VERSION,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  ATTR_URL_PATH,
-  ATTR_URL_QUERY,
-  ATTR_URL_SCHEME,
-  ATTR_USER_AGENT_ORIGINAL,
+  ATTR_CLIENT_ADDRESS, ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_REQUEST_METHOD_ORIGINAL, ATTR_NETWORK_PEER_ADDRESS, ATTR_NETWORK_PEER_PORT, ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_PATH, ATTR_URL_QUERY, ATTR_URL_SCHEME, ATTR_USER_AGENT_ORIGINAL,
 } from '@opentelemetry/semantic-conventions';
-// An RFC 7239 parser: quoted values, several hops.
+// An RFC 7239 parser: quoted values, several hops (a CommonJS module: the default import needs
+// esModuleInterop, which `tsc --init` and module nodenext set).
 import parseForwarded from 'forwarded-parse';
 import type { IncomingMessage } from 'node:http';
 
@@ -80,7 +71,7 @@ function requestTarget(req: IncomingMessage): URL | undefined {
 }
 
 /** The Forwarded header's entries, one per proxy; a malformed header counts as none. */
-export function forwardedEntries(req: IncomingMessage): Record<string, string>[] {
+function forwardedEntries(req: IncomingMessage): Record<string, string>[] {
   try {
     return req.headers.forwarded ? parseForwarded(req.headers.forwarded) : [];
   } catch {
@@ -88,13 +79,13 @@ export function forwardedEntries(req: IncomingMessage): Record<string, string>[]
   }
 }
 
-export interface HostAndPort {
+interface HostAndPort {
   host: string;
   port?: string;
 }
 
 /** `host[:port]` split on its colons (the name keeps its case); a missing port is the scheme's default. */
-export function splitHost(header: string, scheme?: string): HostAndPort {
+function splitHost(header: string, scheme?: string): HostAndPort {
   const parts = header.split(':');
   const defaultPort = scheme === 'http' ? '80' : scheme === 'https' ? '443' : undefined;
   if (parts.length === 1) return { host: header, port: defaultPort };
@@ -117,7 +108,7 @@ function withoutPort(address: string): string {
   }
 }
 
-export const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
 
 function redactQuery(params: URLSearchParams): string {
   for (const key of SENSITIVE_QUERY_KEYS) {

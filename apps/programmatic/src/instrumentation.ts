@@ -1,4 +1,4 @@
-// Preloaded before anything else (`--require ./dist/cjs/instrumentation.js`; for the ES module
+// Preloaded before anything else (`--require ./dist/instrumentation.js`; for the ES module
 // build `--import`, after the loader hook): the instrumentations patch `http` and `express` when
 // they are first loaded, so they must be registered before main.ts loads them. Everything else
 // (service name, exporters, protocol, endpoint, batching) NodeSDK reads from the OTEL_* variables.
@@ -15,7 +15,8 @@ const sdk = new NodeSDK({
     // (http.route, span name) and its own INTERNAL spans, so it needs http registered too.
     new HttpInstrumentation({
       // Health checks are not traced: every URL Express routes to /health (its routes ignore case
-      // and a trailing slash; a request target may be a whole URL).
+      // and a trailing slash; a request target may be a whole URL). Your service's health route
+      // here, or no such option to trace every request.
       ignoreIncomingRequestHook: (request) => /^\/health\/?$/i.test(URL.parse(request.url ?? '', 'http://localhost')?.pathname ?? ''),
       // The OTLP/HTTP exporters' own requests (sent with tracing suppressed): no span is made for
       // them, and without this they would still be measured in http.client.request.duration.
@@ -27,7 +28,16 @@ const sdk = new NodeSDK({
   ],
 });
 sdk.start();
-// Flushes what is still queued once the app has closed its server and the event loop empties, as
-// the automatic app's register hook does. A service that calls process.exit(), or keeps its
-// server open on SIGTERM, never gets here: it must call sdk.shutdown() itself first.
-process.once('beforeExit', () => void sdk.shutdown().catch((error) => diag.error('shutdown failed', error)));
+// Flush and shut down once, whichever comes first:
+let stopping: Promise<void> | undefined;
+const shutdown = () => (stopping ??= sdk.shutdown().catch((error) => diag.error('OpenTelemetry shutdown failed', error)));
+// - the event loop empties (the service has closed its server): the usual end, nothing lost;
+process.once('beforeExit', shutdown);
+// - SIGTERM: a service with no SIGTERM handler of its own would end at once, so end as Node would
+//   have, once flushed; one with a handler closes its server, but if a pool or a timer keeps its
+//   event loop busy it never reaches beforeExit, so flush 5 s later (the timer keeps nothing alive).
+//   A service that calls process.exit() must await sdk.shutdown() itself first.
+process.once('SIGTERM', () => {
+  if (process.listenerCount('SIGTERM') === 0) return void shutdown().finally(() => process.kill(process.pid, 'SIGTERM'));
+  setTimeout(shutdown, 5_000).unref();
+});

@@ -69,7 +69,7 @@ export const APPS: Record<AppName, AppEntry> = {
   manual: {
     name: 'manual', directory: 'apps/manual', serviceName: 'manual-instrument-service', defaultPort: 8081,
     startVariants: [], approach: 'by hand', telemetryMiddlewares: 'server-span.js',
-    spans: { serverScope: 'otel-three-ways-manual', scopes: ['otel-three-ways-manual'], expressSpans: false, handlerSpan: 'SERVER', routeFrom: 'express' },
+    spans: { serverScope: 'express-server-span', scopes: ['express-server-span'], expressSpans: false, handlerSpan: 'SERVER', routeFrom: 'express' },
     untracedRoutes: {}, inFlightAtSigterm: 'exported',
   },
   automatic: {

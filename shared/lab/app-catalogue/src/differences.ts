@@ -1,7 +1,7 @@
 // What the three apps' traces of one request are known to differ in, and why: the one home of
 // that knowledge, read by `npm run compare`, the trace UI's compare page and the equivalence suite.
 import type { DifferenceLocation } from '@repo/trace-diff';
-import { APPS, type AppName, untracedRouteOf } from './apps';
+import { APP_NAMES, APPS, type AppName, untracedRouteOf } from './apps';
 
 /** The line for a difference that is none of the known ones. */
 export const UNEXPLAINED = 'Not a known difference between the three approaches: check how these apps are configured.';
@@ -25,6 +25,14 @@ export interface KnownDifference {
 
 // Attributes that describe the request, not the instrumentation.
 const FROM_THE_REQUEST = new Set(['url.full', 'url.query', 'user_agent.original', 'client.address', 'network.peer.address', 'network.protocol.version']);
+// Attributes the manual app and instrumentation-http read from the same headers in their own ways.
+const FROM_PROXY_HEADERS = new Set(['url.scheme', 'server.address', 'server.port', 'url.path', 'url.query']);
+const [BY_HAND, INSTRUMENTED] = [APP_NAMES.filter((app) => APPS[app].approach === 'by hand'), APP_NAMES.filter((app) => APPS[app].approach !== 'by hand')];
+/** The app written by hand has a value of its own, and the apps with instrumentation-http all have one other. */
+function byHandAlone(values: ObservedDifference['values']): boolean {
+  const theirs = values[INSTRUMENTED[0]];
+  return BY_HAND.every((app) => app in values && values[app] !== theirs) && INSTRUMENTED.every((app) => app in values && values[app] === theirs);
+}
 const inSpan = ({ position }: DifferenceLocation) => position !== undefined;
 const underTheServerSpan = ({ position }: DifferenceLocation) => position?.includes('.') === true;
 const WEB_ENGINE_VERSION = 'webengine.version';
@@ -70,6 +78,16 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     name: 'route of a URL in other letter case',
     matches: ({ location, urlPath }) => urlPath !== urlPath.toLowerCase() && inSpan(location) && routeOrName(location),
     why: "Express matches routes regardless of letter case; instrumentation-express reports http.route only when the URL's case is the route's, the manual app the route Express matched.",
+  },
+  {
+    name: 'unknown method',
+    matches: ({ location, values }) => inSpan(location) && location.field === 'name' && Object.values(values).some((name) => /^HTTP( |$)/.test(String(name))),
+    why: 'A method outside the HTTP semantic conventions\' list (http.request.method "_OTHER") names the span "HTTP", as the conventions say, in the manual app; instrumentation-http names it with the method itself (PURGE).',
+  },
+  {
+    name: 'read from proxy headers and Host',
+    matches: ({ location: { field, keys }, values }) => field === 'attributes' && FROM_PROXY_HEADERS.has(String(keys[0])) && byHandAlone(values),
+    why: 'Read from the Host header and, behind a proxy, Forwarded and X-Forwarded-*: the manual app as the HTTP semantic conventions say (the client\'s scheme, the first host, its scheme\'s port; url.path from the request target); instrumentation-http keeps url.scheme "http", takes X-Forwarded-Host whole, and drops url.path and url.query when Host is malformed.',
   },
   {
     name: 'from the request',
