@@ -24,10 +24,11 @@ export const logger = pino({
     // field (a child logger's bindings too) an attribute.
     streamWrite(line) {
       const { level, time, msg, err, pid, hostname, trace_id, span_id, trace_flags, ...attributes } = JSON.parse(line);
+      const severityText = pino.levels.labels[level];
       otelLogger.emit({
         timestamp: time,
         severityNumber: SEVERITIES[level] ?? SeverityNumber.UNSPECIFIED,
-        severityText: pino.levels.labels[level],
+        ...(severityText ? { severityText } : {}),
         body: msg,
         attributes,
         // pino writes an error as { type, message, stack }; OpenTelemetry reads its name.

@@ -45,19 +45,19 @@ function clientScheme(req: IncomingMessage): string {
 /** server.address and server.port as the client addressed them: Forwarded host, X-Forwarded-Host, Host. */
 function serverAddress(req: IncomingMessage, scheme: string): HostAndPort | undefined {
   const forwarded = forwardedEntries(req).find((entry) => entry.host);
-  if (forwarded) return splitHost(forwarded.host, forwarded.proto ?? scheme);
+  if (forwarded?.host) return splitHost(forwarded.host, forwarded.proto ?? scheme);
   const xForwardedHost = first(req.headers['x-forwarded-host']);
   // The first hop is the host the client asked for.
-  if (xForwardedHost) return splitHost(xForwardedHost.split(',')[0].trim(), scheme);
+  if (xForwardedHost) return splitHost(firstHop(xForwardedHost), scheme);
   return req.headers.host ? splitHost(req.headers.host, scheme) : undefined;
 }
 
 /** client.address: the first Forwarded `for`, else the first X-Forwarded-For hop, else the peer. */
 function clientAddress(req: IncomingMessage): string | undefined {
   const forwarded = forwardedEntries(req).find((entry) => entry.for);
-  if (forwarded) return withoutPort(forwarded.for);
+  if (forwarded?.for) return withoutPort(forwarded.for);
   const xForwardedFor = first(req.headers['x-forwarded-for']);
-  if (xForwardedFor) return withoutPort(xForwardedFor.split(',')[0].trim());
+  if (xForwardedFor) return withoutPort(firstHop(xForwardedFor));
   return req.socket.remoteAddress;
 }
 
@@ -71,7 +71,7 @@ function requestTarget(req: IncomingMessage): URL | undefined {
 }
 
 /** The Forwarded header's entries, one per proxy; a malformed header counts as none. */
-function forwardedEntries(req: IncomingMessage): Record<string, string>[] {
+function forwardedEntries(req: IncomingMessage): Partial<Record<string, string>>[] {
   try {
     return req.headers.forwarded ? parseForwarded(req.headers.forwarded) : [];
   } catch {
@@ -81,7 +81,7 @@ function forwardedEntries(req: IncomingMessage): Record<string, string>[] {
 
 interface HostAndPort {
   host: string;
-  port?: string;
+  port?: string | undefined;
 }
 
 /** `host[:port]` split on its colons (the name keeps its case); a missing port is the scheme's default. */
@@ -89,11 +89,11 @@ function splitHost(header: string, scheme?: string): HostAndPort {
   const parts = header.split(':');
   const defaultPort = scheme === 'http' ? '80' : scheme === 'https' ? '443' : undefined;
   if (parts.length === 1) return { host: header, port: defaultPort };
-  if (parts.length === 2) return { host: parts[0], port: parts[1] };
+  if (parts.length === 2) return { host: parts[0]!, port: parts[1] };
   // IPv6: [::1] or [::1]:8080.
-  if (parts[0].startsWith('[')) {
-    if (parts.at(-1)!.endsWith(']')) return { host: header, port: defaultPort };
-    if (parts.at(-2)!.endsWith(']')) return { host: parts.slice(0, -1).join(':'), port: parts.at(-1) };
+  if (header.startsWith('[')) {
+    if (header.endsWith(']')) return { host: header, port: defaultPort };
+    if (parts[parts.length - 2]?.endsWith(']')) return { host: parts.slice(0, -1).join(':'), port: parts[parts.length - 1] };
   }
   return { host: header };
 }
@@ -109,6 +109,8 @@ function withoutPort(address: string): string {
 }
 
 const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+/** The first of a proxy header's comma-separated hops: the client's end. */
+const firstHop = (list: string) => list.split(',', 1)[0]!.trim();
 
 function redactQuery(params: URLSearchParams): string {
   for (const key of SENSITIVE_QUERY_KEYS) {

@@ -24,17 +24,17 @@ export function watchRoutes(req: Request) {
 
   watch(req, 'baseUrl', req.baseUrl, (base, previous) => {
     if (base.length > previous.length && base.startsWith(previous)) {
-      const parent = mounts.at(-1)!;
+      const parent = mounts[mounts.length - 1]!;
       mounts.push({ base, params: req.params, template: mountTemplate(parent, base.slice(previous.length), req.params) });
     } else {
       // Leaving a router: back to the mount that has this prefix.
-      while (mounts.length > 1 && mounts.at(-1)!.base !== base) mounts.pop();
+      while (mounts.length > 1 && mounts[mounts.length - 1]!.base !== base) mounts.pop();
     }
   });
   watch(req, 'route', undefined as { path: RoutePath } | undefined, (value, previous) => {
     // Assigned again, the same route: its handlers run now. A new one has only matched so far.
     if (value !== previous || !value) return void (answered = undefined);
-    const mount = mounts.findLast((m) => m.base === req.baseUrl);
+    const mount = [...mounts].reverse().find((m) => m.base === req.baseUrl);
     answered = mount?.template === undefined ? undefined : join(mount.template, value.path);
   });
 

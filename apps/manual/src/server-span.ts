@@ -22,11 +22,8 @@ const requestDuration = metrics.getMeter(...SCOPE).createHistogram(METRIC_HTTP_S
   advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10] },
 });
 
-interface RequestState {
-  routes: RouteWatch;
-  /** The error a handler failed with, recorded on the span if it is answered with a 5xx. */
-  error?: unknown;
-}
+// Each request's routes, and the error a handler failed with (recorded on the span if answered with a 5xx).
+type RequestState = { routes: RouteWatch; error?: unknown };
 const requests = new WeakMap<Request, RequestState>();
 
 /** Starts the SERVER span of each request and ends it when the response is done. Use it first. */
