@@ -3,15 +3,16 @@
 // their CommonJS builds on Express 4 with --express 4), the original's
 // three requests through the traced client, then everything keeps running for more requests until
 // Ctrl-C. With --collector, the apps and the client export to that collector instead, once it
-// answers OTLP over --protocol, and no receiver starts. --free-ports takes free ports for
-// everything but a TRACE_UI_PORT given (the tests use it, so that they run beside a demo of yours).
+// answers OTLP over --protocol, only the signals it takes, and no receiver starts. --free-ports
+// takes free ports for everything but a TRACE_UI_PORT given (the tests use it, so that they run
+// beside a demo of yours).
 import { APP_NAMES, APPS, type ModuleFormat, startScript } from '@repo/app-catalogue';
 import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/settings';
 import concurrently from 'concurrently';
 import { checkAppSettings, expressMajor, orExit, readCommandLine } from './command-line.ts';
 import { claimPorts, choosePorts } from './demo-ports.ts';
 import { followTrees, sendOriginalRequests } from './demo-requests.ts';
-import { checkCollector } from './collector-check.ts';
+import { checkCollector, exportersOff } from './collector-check.ts';
 import { RECEIVER_NODE_FLAGS } from './receiver-node-flags.ts';
 import { readTraceUiPort } from './trace-ui-port.ts';
 
@@ -28,20 +29,22 @@ const uiPort = orExit('demo', 1, () => (process.env.TRACE_UI_PORT?.trim() ? read
 const ports = await choosePorts({ collector: collector !== undefined, free: freePorts, uiPort });
 const { receiver: receiverPorts, apps } = ports;
 await claimPorts(ports);
-// Before it says where the traces go: that the collector answers OTLP, over the protocol given.
-if (collector) {
-  await checkCollector(collector.url, collector.protocol).catch((error: Error) => {
+// Before it says where the traces go: that the collector answers OTLP, over the protocol given,
+// and which signals it takes: the apps and the client send it no other.
+const off: ReturnType<typeof exportersOff> = collector
+  ? exportersOff(collector.url, await checkCollector(collector.url, collector.protocol).catch((error: Error) => {
     console.error(`demo: ${error.message}`);
     process.exit(1);
-  });
-}
+  }), process.env)
+  : { env: {} };
 
 // What the apps and the client get: where to export, and the demo's short batch delay, unless set.
 const exportEnv: Record<string, string> = {
   ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: collector.protocol } : {}),
+  ...off.env,
   ...(receiverPorts && freePorts ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiverPorts.grpc}` } : {}),
   ...(process.env.OTEL_BSP_SCHEDULE_DELAY ? {} : { OTEL_BSP_SCHEDULE_DELAY: DEMO_BATCH_DELAY_MS }),
-  ...(process.env.OTEL_METRIC_EXPORT_INTERVAL ? {} : { OTEL_METRIC_EXPORT_INTERVAL: DEMO_METRIC_INTERVAL_MS }),
+  ...(process.env.OTEL_METRIC_EXPORT_INTERVAL || off.env.OTEL_METRICS_EXPORTER ? {} : { OTEL_METRIC_EXPORT_INTERVAL: DEMO_METRIC_INTERVAL_MS }),
 };
 checkAppSettings('demo', { ...process.env, ...exportEnv });
 
@@ -54,7 +57,7 @@ if (exportEnv.OTEL_METRIC_EXPORT_INTERVAL) {
   console.log(`demo: metrics every ${DEMO_METRIC_INTERVAL_MS} ms (OTEL_METRIC_EXPORT_INTERVAL=${DEMO_METRIC_INTERVAL_MS}, a demo setting; the default is 60000)`);
 }
 console.log(collector
-  ? `demo: your collector at ${collector.url} answers OTLP over ${collector.protocol}\n      the apps and the client export there; no receiver of the demo's own\n`
+  ? `demo: your collector at ${collector.url} answers OTLP over ${collector.protocol}\n      the apps and the client export there; no receiver of the demo's own\n${off.line ? `demo: ${off.line}\n` : ''}`
   : `demo: the trace UI will be at http://localhost:${receiverPorts!.ui} (traces, waterfalls, the apps compared)\n`);
 
 const { result, commands } = concurrently(

@@ -1,6 +1,7 @@
-// The OpenTelemetry Collector (from otelcol-manifest.yaml) and telemetrygen, contrib's OTLP load
-// generator, built from their Go modules at pinned versions into a cache outside the repository
-// (${XDG_CACHE_HOME:-~/.cache}/otel-three-ways), once per machine: a second run finds them there.
+// The OpenTelemetry Collector (from otelcol-manifest.yaml), telemetrygen, contrib's OTLP load
+// generator, and Jaeger, built from their Go modules at pinned versions into a cache outside the
+// repository (${XDG_CACHE_HOME:-~/.cache}/otel-three-ways), once per machine: a second run finds
+// them there.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
@@ -12,7 +13,9 @@ export const COLLECTOR_MANIFEST = path.join(import.meta.dirname, 'otelcol-manife
 const BUILDER = { module: 'go.opentelemetry.io/collector/cmd/builder', version: 'v0.165.0', binary: 'builder' };
 // The newest version the Go module proxy serves (0.162 and later are not there).
 export const TELEMETRYGEN = { module: 'github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen', version: 'v0.161.0', binary: 'telemetrygen' };
-// telemetrygen v0.161.0's go.mod asks for Go 1.26; the collector's, for 1.25.
+// Jaeger v2 (an OpenTelemetry Collector distribution), `go get -tool` into a scratch module, then built.
+export const JAEGER = { module: 'github.com/jaegertracing/jaeger/cmd/jaeger', version: 'v1.75.0', binary: 'jaeger' };
+// telemetrygen v0.161.0's go.mod asks for Go 1.26; the collector's, for 1.25; Jaeger's, for 1.24.6.
 const GO_NEEDED = 'Go 1.26 or later (https://go.dev/dl/)';
 
 /** A build that cannot be done, in one line: what failed and where its whole log is. */
@@ -40,7 +43,7 @@ export interface Built {
 export async function buildCollector(say: (line: string) => void = () => {}): Promise<Built> {
   const manifest = readFileSync(COLLECTOR_MANIFEST, 'utf8');
   const key = createHash('sha256').update(`${BUILDER.version}\n${manifest}`).digest('hex').slice(0, 16);
-  return cached(`otelcol-${key}`, path.join('otelcol', 'otelcol-three-ways'), say, 'the OpenTelemetry Collector (minutes, on a machine where Go has built nothing of it yet)', async (work, log) => {
+  return cached(`otelcol-${key}`, path.join('otelcol', 'otelcol-three-ways'), say, 'the OpenTelemetry Collector', '(minutes, on a machine where Go has built nothing of it yet)', async (work, log) => {
     const { binary: builder } = await goInstall(BUILDER, say);
     writeFileSync(path.join(work, 'manifest.yaml'), manifest);
     // The builder leaves an empty otelcol-distribution* folder in TMPDIR each time: here, in the build's folder.
@@ -57,8 +60,17 @@ export function buildTelemetrygen(say: (line: string) => void = () => {}): Promi
   return goInstall(TELEMETRYGEN, say);
 }
 
+/** Jaeger at its pinned version, built unless the cache has it. */
+export function buildJaeger(say: (line: string) => void = () => {}): Promise<Built> {
+  return cached(`jaeger-${JAEGER.version}`, JAEGER.binary, say, `Jaeger ${JAEGER.version}`, '(minutes, on a machine where Go has built nothing of it yet)', async (work, log) => {
+    await run('go', ['mod', 'init', 'jaeger-build'], work, log);
+    await run('go', ['get', '-tool', `${JAEGER.module}@${JAEGER.version}`], work, log);
+    await run('go', ['build', '-o', JAEGER.binary, JAEGER.module], work, log);
+  });
+}
+
 function goInstall(tool: typeof BUILDER, say: (line: string) => void): Promise<Built> {
-  return cached(`${tool.binary}-${tool.version}`, tool.binary, say, `${tool.binary} ${tool.version}`, (work, log) =>
+  return cached(`${tool.binary}-${tool.version}`, tool.binary, say, `${tool.binary} ${tool.version}`, '', (work, log) =>
     run('go', ['install', `${tool.module}@${tool.version}`], work, log, { env: { GOBIN: work } }));
 }
 
@@ -66,16 +78,16 @@ function goInstall(tool: typeof BUILDER, say: (line: string) => void): Promise<B
  * `dir/binary` in the cache, made by `build` in a folder of its own first if absent: renamed into
  * place only once whole, so that a build cut short, or one running beside it, leaves no half.
  */
-async function cached(dir: string, binary: string, say: (line: string) => void, what: string, build: (work: string, log: WriteStream) => Promise<void>): Promise<Built> {
+async function cached(dir: string, binary: string, say: (line: string) => void, what: string, howLong: string, build: (work: string, log: WriteStream) => Promise<void>): Promise<Built> {
   const root = cacheRoot();
   const final = path.join(root, dir);
   if (existsSync(path.join(final, binary))) return { binary: path.join(final, binary) };
-  await checkGo();
+  await checkGo(what);
   mkdirSync(root, { recursive: true });
   const logFile = path.join(root, `${dir}.log`);
   const log = createWriteStream(logFile);
   const work = await mkdtemp(path.join(root, `${dir}.building-`));
-  say(`building ${what} into ${final}; its log: ${logFile}`);
+  say(`building ${what}${howLong ? ` ${howLong}` : ''} into ${final}; its log: ${logFile}`);
   const started = performance.now();
   try {
     await build(work, log);
@@ -91,12 +103,12 @@ async function cached(dir: string, binary: string, say: (line: string) => void, 
   return { binary: path.join(final, binary), builtInSeconds: (performance.now() - started) / 1000 };
 }
 
-async function checkGo(): Promise<void> {
+async function checkGo(what: string): Promise<void> {
   const found = await new Promise<boolean>((resolve) => {
     const go = spawn('go', ['version'], { stdio: 'ignore' });
     go.once('error', () => resolve(false)).once('exit', (code) => resolve(code === 0));
   });
-  if (!found) throw new GoBuildError(`\`go\` is not on PATH: install ${GO_NEEDED} to build the OpenTelemetry Collector and telemetrygen`);
+  if (!found) throw new GoBuildError(`\`go\` is not on PATH: install ${GO_NEEDED} to build ${what}`);
 }
 
 /** Runs a step, its output to `log`; a failure says the step and its last line of output. */

@@ -1,4 +1,5 @@
 import type { ReceivedLogRecord, ReceivedMetricPoint, ReceivedSpan } from '@repo/trace-model';
+import type { Signal } from './signals';
 import type { OnTrace } from './trace-collector';
 
 // The receiver's public types: what startReceiver (receiver.ts) takes and gives.
@@ -42,6 +43,11 @@ export interface ReceiverOptions {
   onLogs?: (records: ReceivedLogRecord[]) => void;
   /** Called with a readable line for each rejected export. Default: console.error. */
   onReject?: (message: string) => void;
+  /**
+   * The signals it takes: an export of another is answered as a collector without that signal
+   * (Jaeger, say, which takes traces only) answers it: gRPC 12 UNIMPLEMENTED, HTTP 404. Default all three.
+   */
+  signals?: readonly Signal[];
   /** Holds each export this long before answering: a slow collector, for tests. Default 0. */
   delayMs?: number;
   /**

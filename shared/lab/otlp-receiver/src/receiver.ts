@@ -92,11 +92,11 @@ export async function startReceiver(options: ReceiverOptions = {}): Promise<Rece
       : undefined,
     reject,
   };
-  const grpcTransport = await startGrpcTransport(host, options.grpcPort ?? 4317, maxMessageBytes, sink);
+  const grpcTransport = await startGrpcTransport(host, options.grpcPort ?? 4317, maxMessageBytes, sink, options.signals);
   let httpTransport: Transport | null = null;
   if (options.httpPort !== null) {
     try {
-      httpTransport = await startHttpTransport(host, options.httpPort ?? 4318, maxMessageBytes, sink);
+      httpTransport = await startHttpTransport(host, options.httpPort ?? 4318, maxMessageBytes, sink, options.signals);
     } catch (error) {
       await grpcTransport.close();
       throw error;

@@ -29,8 +29,8 @@ export interface Transport {
 const GRPC_PATHS = new Map(SIGNALS.map((signal) => [CODECS[signal].grpcService.Export.path, signal]));
 const HTTP_PATHS = new Map(SIGNALS.map((signal) => [`/v1/${signal}`, signal]));
 
-/** OTLP/gRPC on host:port: the Export method of TraceService, MetricsService and LogsService. */
-export async function startGrpcTransport(host: string, port: number, maxMessageBytes: number, sink: ExportSink): Promise<Transport> {
+/** OTLP/gRPC on host:port: the Export method of TraceService, MetricsService and LogsService, those of `signals`. */
+export async function startGrpcTransport(host: string, port: number, maxMessageBytes: number, sink: ExportSink, signals: readonly Signal[] = SIGNALS): Promise<Transport> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': maxMessageBytes,
     // Sees every status sent, also those grpc-js sends itself (a message over the size limit).
@@ -44,7 +44,8 @@ export async function startGrpcTransport(host: string, port: number, maxMessageB
         }),
     ],
   });
-  for (const signal of SIGNALS) {
+  // A service not added is answered as a collector without that signal answers: 12 UNIMPLEMENTED.
+  for (const signal of signals) {
     server.addService(CODECS[signal].grpcService, {
       async Export(call: grpc.ServerUnaryCall<Buffer, unknown>, callback: grpc.sendUnaryData<unknown>) {
         // The benchmark's mode: traces only, the one signal it sends.
@@ -82,14 +83,15 @@ export async function startGrpcTransport(host: string, port: number, maxMessageB
   };
 }
 
-/** OTLP/HTTP on host:port: POST /v1/traces, /v1/metrics and /v1/logs, protobuf or JSON, optionally gzipped. */
-export async function startHttpTransport(host: string, port: number, maxMessageBytes: number, sink: ExportSink): Promise<Transport> {
+/** OTLP/HTTP on host:port: POST /v1/traces, /v1/metrics and /v1/logs (those of `signals`), protobuf or JSON, optionally gzipped. */
+export async function startHttpTransport(host: string, port: number, maxMessageBytes: number, sink: ExportSink, signals: readonly Signal[] = SIGNALS): Promise<Transport> {
+  const paths = signals.map((signal) => `/v1/${signal}`);
   const server = http.createServer((req, res) => {
     const reply = (status: number, type: string, body: string | Buffer) =>
       res.writeHead(status, { 'content-type': type }).end(body);
     const signal = HTTP_PATHS.get(req.url?.split('?')[0] ?? '');
-    if (req.method !== 'POST' || !signal) {
-      reply(404, 'text/plain', 'this receiver takes OTLP exports only: POST /v1/traces, /v1/metrics or /v1/logs\n');
+    if (req.method !== 'POST' || !signal || !signals.includes(signal)) {
+      reply(404, 'text/plain', `this receiver takes OTLP exports only: POST ${paths.slice(0, -1).join(', ')}${paths.length > 1 ? ' or ' : ''}${paths.at(-1)}\n`);
       return;
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim();

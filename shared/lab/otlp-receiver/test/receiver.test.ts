@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReceiverListenError, startReceiver, type Receiver } from '../src/index.ts';
-import { otlpTransports, receiverKeepingRejections } from './send-helpers.ts';
+import { callGrpcExport, otlpTransports, receiverKeepingRejections } from './send-helpers.ts';
 
 let receiver: Receiver;
 let rejections: string[];
@@ -155,6 +155,28 @@ describe('bad input to the receiver', () => {
     expect(other.status).toBe(404);
     expect(await other.text()).toBe('this receiver takes OTLP exports only: POST /v1/traces, /v1/metrics or /v1/logs\n');
     expect((await post('{}', { 'content-type': 'text/plain' })).status).toBe(415);
+  });
+
+  it('started with signals [traces], answers an export of metrics or logs as a traces-only collector does (gRPC 12 UNIMPLEMENTED, HTTP 404) and takes traces', async () => {
+    const tracesOnly = await startReceiver({ grpcPort: 0, httpPort: 0, signals: ['traces'], onReject: () => {} });
+    try {
+      const empty = Buffer.alloc(0);
+      for (const service of ['metrics.v1.MetricsService', 'logs.v1.LogsService']) {
+        expect((await callGrpcExport(tracesOnly.grpcPort, `/opentelemetry.proto.collector.${service}/Export`, empty)).code).toBe(grpc.status.UNIMPLEMENTED);
+      }
+      expect(await callGrpcExport(tracesOnly.grpcPort, '/opentelemetry.proto.collector.trace.v1.TraceService/Export', empty)).toBeNull();
+      const answers = await Promise.all(['/v1/metrics', '/v1/logs', '/v1/traces'].map(async (path) => {
+        const response = await fetch(`http://localhost:${tracesOnly.httpPort}${path}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+        return [response.status, await response.text()];
+      }));
+      expect(answers).toEqual([
+        [404, 'this receiver takes OTLP exports only: POST /v1/traces\n'], [404, 'this receiver takes OTLP exports only: POST /v1/traces\n'], [200, '{}'],
+      ]);
+      await sendTrace(new GrpcTraceExporter({ url: `http://localhost:${tracesOnly.grpcPort}` }));
+      expect(tracesOnly.spans()).toHaveLength(2);
+    } finally {
+      await tracesOnly.close();
+    }
   });
 
   it('answers INVALID_ARGUMENT to a gRPC export that is not a trace request, and keeps serving', async () => {
