@@ -47,7 +47,7 @@ function service(express: ExpressModule, major: 4 | 5): { app: Express; routes: 
   const shops = express.Router({ mergeParams: true });
   shops.use('/', books);
   app.use('/shops/:shopId', shops);
-  app.param('itemId', (req, res, next, id) => (id === 'unknown' ? void res.sendStatus(404) : next()));
+  app.param('itemId', (_req, res, next, id) => (id === 'unknown' ? void res.sendStatus(404) : next()));
   app.get('/items/:itemId', ok);
   const files = express.Router();
   files.get('/list', ok);

@@ -6,7 +6,6 @@ import { type AppName, APP_NAMES, APPS } from '@repo/app-catalogue';
 import { collectOutput, repoRoot } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 
 const WITH_CODE = APP_NAMES.filter((app) => APPS[app].approach !== 'configuration only');
