@@ -36,7 +36,7 @@ describe("the teardown's search for processes a test left", () => {
   });
 
   it('never a process that started before vitest, even one that the rest of the search would take (what the teardown finds, it kills)', () => {
-    const entry = (pid: number, ppid: number, started: number, command = 'node scripts/receiver.ts') => ({ pid, ppid, started, command });
+    const entry = (pid: number, ppid: number, started: number, command = 'node scripts/receiver.ts') => ({ pid, ppid, started, command, args: command.split(' ') });
     const processes = [
       entry(1, 0, 0, 'init'), entry(10, 1, 50, 'bash'), entry(20, 10, 100, 'node vitest'), entry(21, 20, 101, '/x/node_modules/vitest/dist/workers/forks.js'),
       entry(30, 21, 110), entry(31, 1, 120), entry(32, 1, 130), entry(40, 1, 90),

@@ -7,7 +7,9 @@ export interface ProcessEntry {
   ppid: number;
   /** When it started, in clock ticks since the machine booted: a parent's is never later than its child's. */
   started: number;
+  /** Its command line, as `args` joined by spaces. */
   command: string;
+  args: string[];
 }
 
 /** Every process still running (zombies, which have ended, left out). */
@@ -20,8 +22,8 @@ export function listProcesses(): ProcessEntry[] {
       // so the fields are read after the last ')', the state first and the start time 20th.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (fields[0] === 'Z') continue;
-      const command = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-      list.push({ pid: Number(name), ppid: Number(fields[1]), started: Number(fields[19]), command });
+      const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      list.push({ pid: Number(name), ppid: Number(fields[1]), started: Number(fields[19]), command: args.join(' '), args });
     } catch {
       // gone meanwhile
     }
