@@ -96,7 +96,9 @@ describe('npm run demo', () => {
       onTestFinished(() => collector.close());
       const url = `http://127.0.0.1:${collector.httpPort}`;
       const demo = runDemo(['--free-ports', '--collector', url, '--protocol', protocol]);
-      await demo.waitForOutput(new RegExp(`^demo: your collector at ${url} answers OTLP over ${protocol}$`, 'm'), 20_000);
+      const taken = demo.waitForOutput(new RegExp(`^demo: your collector at ${url} answers OTLP over ${protocol}$`, 'm'), 20_000).then(() => 'taken');
+      // A demo that refuses the collector exits at once: said with its line, rather than after a 20 s wait.
+      expect(await Promise.race([taken, demo.exited.then((code) => `exited ${code}: ${demo.output()}`)])).toBe('taken');
     });
   });
 
