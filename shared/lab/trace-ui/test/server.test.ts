@@ -206,13 +206,13 @@ describe('the JSON API', () => {
       resource: resourceFromAttributes({ 'service.name': APPS[FIRST].serviceName }),
       processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: receiver.grpcEndpoint }) })],
     });
-    const span = tracer.getTracer('ui-test').startSpan('GET /server_request', { kind: SpanKind.SERVER });
-    loggers.getLogger('ui-test').emit({ severityNumber: 9, body: 'server_request', attributes: { param: 'x' }, context: trace.setSpan(ROOT_CONTEXT, span) });
-    span.end();
+    const span = tracer.getTracer('ui-test').startSpan('GET /server_request', { kind: SpanKind.SERVER, startTime: START });
+    loggers.getLogger('ui-test').emit({ severityNumber: 9, body: 'server_request', attributes: { param: 'x' }, context: trace.setSpan(ROOT_CONTEXT, span), timestamp: START + 2 });
+    span.end(START + 5);
     await Promise.all([tracer.shutdown(), loggers.shutdown()]);
     await receiver.waitForLogs((records) => records.length === 1);
     const { body } = await get<TraceDetail>(`/api/traces/${span.spanContext().traceId}`);
-    expect(body.spans[0].logs).toEqual([{ offsetMs: expect.any(Number), severity: 'INFO', body: 'server_request', attributes: { param: 'x' } }]);
+    expect(body.spans[0].logs).toEqual([{ offsetMs: 2, severity: 'INFO', body: 'server_request', attributes: { param: 'x' } }]);
   });
 
   it('gives each app\'s http.server.request.duration beside the compare view: one series per attribute set, its latest count, sum and buckets', async () => {
