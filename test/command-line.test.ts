@@ -5,8 +5,8 @@
 import { APP_NAMES } from '@repo/app-catalogue';
 import { repoRoot, startTool } from '@repo/app-process';
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { START_PROBE } from './start-probe-env.ts';
 
 const COMMANDS = {
   demo: { file: 'demo.ts', options: ['--esm', '--express', '--collector', '--protocol', '--free-ports'] },
@@ -16,9 +16,6 @@ const COMMANDS = {
   bench: { file: 'bench/bench.ts', options: ['--rate', '--duration', '--only', '--env', '--try', '--instructions', '--breakdown', '--json'] },
 } as const;
 type Command = keyof typeof COMMANDS;
-
-// Says on stderr what the command starts (test/start-probe.ts), so that "nothing started" is seen.
-const START_PROBE = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${path.join(import.meta.dirname, 'start-probe.ts')}` };
 
 /** `node scripts/<command>` to its end, killed with its group if the test ends first. */
 async function run(command: Command, args: string[], env: Record<string, string> = {}) {
@@ -48,6 +45,7 @@ function npmRun(script: string, args: string[]): Promise<{ code: number | null; 
 
 describe.each(Object.keys(COMMANDS) as Command[])('npm run %s', (command) => {
   it('--help: how to call it and every option with what it does, exit 0, nothing started', async () => {
+    // Preloaded, the probe says on stderr what the command starts: "nothing started" is seen.
     const { code, output } = await run(command, ['--help'], START_PROBE);
     expect(code).toBe(0);
     expect(output).toMatch(new RegExp(`^npm run ${command} -- `));
