@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RECEIVER_NODE_FLAGS } from '../scripts/receiver-node-flags.ts';
 import { descendants } from './process-tree.ts';
+import { START_PROBE } from './start-probe-env.ts';
 
 /** `node scripts/receiver.ts`, stopped when the test ends, however it ends. */
 function runReceiver(args: string[], env: Record<string, string> = {}) {
@@ -91,8 +92,9 @@ describe('npm run receiver', () => {
     { what: '--grpc-port 4318 (its own HTTP port by default)', args: ['--grpc-port', '4318', '--ui-port', '0'], env: {}, message: 'receiver: --grpc-port 4318 is also its --http-port (default 4318): give each its own port' },
     { what: '--ui-port equal to --grpc-port', args: ['--grpc-port', '14317', '--http-port', '0', '--ui-port', '14317'], env: {}, message: 'receiver: --grpc-port 14317 is also its --ui-port: give each its own port' },
     { what: 'TRACE_UI_PORT=70000', args: ['--grpc-port', '0', '--http-port', '0'], env: { TRACE_UI_PORT: '70000' }, message: 'receiver: TRACE_UI_PORT="70000" is not a port number (0-65535)' },
-  ])('refuses $what with a message naming it, and exits 1', async ({ args, env, message }) => {
-    const receiver = runReceiver(args, env);
+  ])('refuses $what with a message naming it, and exits 1, listening on no port', async ({ args, env, message }) => {
+    // The start probe would add a `started: a listener` line for a port it listened on.
+    const receiver = runReceiver(args, { ...env, ...START_PROBE });
     expect(await receiver.exited).toBe(1);
     expect(receiver.output().trim()).toBe(message);
   });
