@@ -5,8 +5,9 @@ import { type AppProcess, repoRoot, startApp } from '@repo/app-process';
 import { startReceiver, type Receiver } from '@repo/otlp-receiver';
 import type { ReceivedSpan } from '@repo/trace-model';
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startAppForTest } from './app-fixture.ts';
 import { inBatches, rawRequest, sendRaw } from './http-requests.ts';
 
@@ -23,6 +24,24 @@ function exportEnv(extra: Record<string, string> = {}): Record<string, string> {
 
 // The routes the catalogue says some app leaves untraced.
 const UNTRACED_ROUTES = [...new Set(APP_NAMES.flatMap((app) => Object.keys(APPS[app].untracedRoutes)))];
+
+/** In front of the receiver's OTLP/HTTP port: forwards each export, and notes its path and content type. */
+async function notingProxy(port: number) {
+  const noted: string[] = [];
+  const proxy = http.createServer((request, response) => {
+    noted.push(`${request.url} ${request.headers['content-type']}`);
+    request.pipe(http.request({ host: 'localhost', port, path: request.url, method: request.method, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode!, answer.headers);
+      answer.pipe(response);
+    }));
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, 'localhost', resolve));
+  return {
+    url: `http://localhost:${(proxy.address() as net.AddressInfo).port}`,
+    noted,
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve()).closeAllConnections()),
+  };
+}
 
 const serverSpans = (spans: ReceivedSpan[], service: string, param: string) =>
   spans.filter((s) => s.kind === 'SERVER' && s.resource['service.name'] === service && s.attributes['url.query'] === `param=${param}`);
@@ -80,19 +99,16 @@ describe.each(APP_NAMES)('the %s app', (name) => {
   });
 
   it('follows OTEL_SERVICE_NAME and OTEL_EXPORTER_OTLP_PROTOCOL=http/json set by the caller', async () => {
+    const proxy = await notingProxy(receiver.httpPort!);
+    onTestFinished(() => proxy.close());
     const other = await startAppForTest(name, {
-      env: exportEnv({
-        OTEL_SERVICE_NAME: `${name}-renamed`,
-        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiver.httpPort}`,
-      }),
+      env: exportEnv({ OTEL_SERVICE_NAME: `${name}-renamed`, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: proxy.url }),
     });
-    try {
-      await fetch(`${other.url}/server_request?param=${name}-json`);
-      await receiver.waitForSpans((s) => serverSpans(s, `${name}-renamed`, `${name}-json`).length === 1);
-    } finally {
-      await other.stop();
-    }
+    await fetch(`${other.url}/server_request?param=${name}-json`);
+    const ofRequest = (spans: ReceivedSpan[]) => spans.filter((s) => s.kind === 'SERVER' && s.attributes['url.query'] === `param=${name}-json`);
+    const spans = ofRequest(await receiver.waitForSpans((s) => ofRequest(s).length > 0));
+    expect(spans.map((s) => s.resource['service.name'])).toEqual([`${name}-renamed`]);
+    expect(new Set(proxy.noted.filter((export_) => export_.startsWith('/v1/traces')))).toEqual(new Set(['/v1/traces application/json']));
   });
 
   // Express routes a path in any letter case, with a trailing slash, or in a request target that is

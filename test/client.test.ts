@@ -6,6 +6,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runClient } from './client-process.ts';
+import { START_PROBE } from './start-probe-env.ts';
 
 let receiver: Receiver;
 beforeAll(async () => {
@@ -56,7 +57,8 @@ describe('npm run client', () => {
     [['x', '--port', '8081'], 'client: --port goes with one --app'],
     [['x', '--app', APP_NAMES[0], '--port', 'eighty'], 'client: --port="eighty" is not a port number (0-65535)'],
   ])('refuses %j in one line, exits 2, sends nothing', async (args, message) => {
-    const run = await runClient(args);
+    // The probe would add a `started: a connection` line for a request or an export sent.
+    const run = await runClient(args, START_PROBE);
     expect(run).toEqual({ code: 2, output: `${message}\n` });
   });
 });

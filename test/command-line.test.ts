@@ -6,6 +6,7 @@ import { APP_NAMES } from '@repo/app-catalogue';
 import { repoRoot, startTool } from '@repo/app-process';
 import { spawn } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { START_PROBE } from './start-probe-env.ts';
 
 const COMMANDS = {
   demo: { file: 'demo.ts', options: ['--esm', '--express', '--collector', '--protocol', '--free-ports'] },
@@ -17,8 +18,8 @@ const COMMANDS = {
 type Command = keyof typeof COMMANDS;
 
 /** `node scripts/<command>` to its end, killed with its group if the test ends first. */
-async function run(command: Command, args: string[]) {
-  const tool = startTool(COMMANDS[command].file, args, { FORCE_COLOR: '0' });
+async function run(command: Command, args: string[], env: Record<string, string> = {}) {
+  const tool = startTool(COMMANDS[command].file, args, { FORCE_COLOR: '0', ...env });
   onTestFinished(async () => {
     await tool.stop('SIGKILL');
   });
@@ -44,10 +45,12 @@ function npmRun(script: string, args: string[]): Promise<{ code: number | null; 
 
 describe.each(Object.keys(COMMANDS) as Command[])('npm run %s', (command) => {
   it('--help: how to call it and every option with what it does, exit 0, nothing started', async () => {
-    const { code, output } = await run(command, ['--help']);
+    // Preloaded, the probe says on stderr what the command starts: "nothing started" is seen.
+    const { code, output } = await run(command, ['--help'], START_PROBE);
     expect(code).toBe(0);
     expect(output).toMatch(new RegExp(`^npm run ${command} -- `));
     for (const option of [...COMMANDS[command].options, '--help']) expect(output).toMatch(new RegExp(`^ +(-h, )?${option}\\b.* {2,}\\S`, 'm'));
+    expect(output.split('\n').filter((line) => line.startsWith('started: '))).toEqual([]);
   });
 
   it('an unknown option: one line naming it and listing the options, exit 2', async () => {
@@ -55,6 +58,19 @@ describe.each(Object.keys(COMMANDS) as Command[])('npm run %s', (command) => {
     expect(code).toBe(2);
     expect(output).toMatch(new RegExp(`^${command}: unknown option --verbose; the options are [^\\n]*${COMMANDS[command].options.at(-1)}[^\\n]*--help\\n$`));
   });
+});
+
+it('a negative control: the probe that sees nothing started by --help sees the receiver listen, and the client connect', async () => {
+  const receiver = startTool(COMMANDS.receiver.file, ['--grpc-port', '0', '--http-port', '0', '--ui-port', '0'], START_PROBE);
+  onTestFinished(async () => {
+    await receiver.stop('SIGKILL');
+  });
+  await receiver.waitForOutput(/^started: a listener$/m);
+  // The client sends its request to the receiver's trace UI, and its spans to the receiver.
+  const [, grpcPort] = await receiver.waitForOutput(/gRPC on localhost:(\d+)/);
+  const [, uiPort] = await receiver.waitForOutput(/Trace UI: http:\/\/localhost:(\d+)/);
+  const client = await run('client', ['--app', APP_NAMES[0], '--port', uiPort, 'probe'], { ...START_PROBE, OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${grpcPort}` });
+  expect(client.output).toMatch(/^started: a connection$/m);
 });
 
 describe('arguments a command cannot use are refused, not dropped', () => {

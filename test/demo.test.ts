@@ -8,6 +8,7 @@ import { serviceOf } from '@repo/trace-model';
 import net from 'node:net';
 import { freePorts } from '../scripts/local-ports.ts';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { START_PROBE } from './start-probe-env.ts';
 
 /** `node scripts/demo.ts <args>`, stopped with Ctrl-C when the test ends, however it ends. */
 function runDemo(args: string[], env: Record<string, string> = {}) {
@@ -18,6 +19,10 @@ function runDemo(args: string[], env: Record<string, string> = {}) {
   return demo;
 }
 const clientLines = /(-> 200 served · trace [0-9a-f]{32}[^]*){3}/;
+// With the start probe preloaded (START_PROBE): what the demo printed, and the processes it started.
+// Its search for free ports listens and closes, and its check of a collector connects: neither starts anything.
+const printed = (output: string) => output.split('\n').filter((line) => !line.startsWith('started: ')).join('\n');
+const processesStarted = (output: string) => output.split('\n').filter((line) => /^started: (spawn|fork|exec)/.test(line));
 
 describe('npm run demo', () => {
   it("prints each request's trace whole, the client's spans and the app's in one tree with its link into the UI, in 100 columns, then what to do next; on Ctrl-C stops the apps, then the receiver after their last flush", async () => {
@@ -98,26 +103,29 @@ describe('npm run demo', () => {
   describe('with a --collector that cannot take the telemetry: one line saying why, and the flag that fixes it, before starting anything; exit 1', () => {
     it('nothing listens there', async () => {
       const [port] = await freePorts(1);
-      const demo = runDemo(['--free-ports', '--collector', `http://127.0.0.1:${port}`]);
+      const demo = runDemo(['--free-ports', '--collector', `http://127.0.0.1:${port}`], START_PROBE);
       expect(await demo.exited).toBe(1);
-      expect(demo.output()).toBe(`demo: nothing answers at http://127.0.0.1:${port} (ECONNREFUSED): is your collector running?\n`);
+      expect(printed(demo.output())).toBe(`demo: nothing answers at http://127.0.0.1:${port} (ECONNREFUSED): is your collector running?\n`);
+      expect(processesStarted(demo.output())).toEqual([]);
     });
 
     it('gRPC (the default) sent to an OTLP/HTTP port, like 4318', async () => {
       const collector = await startReceiver({ grpcPort: 0, httpPort: 0, host: '127.0.0.1' });
       onTestFinished(() => collector.close());
       const url = `http://127.0.0.1:${collector.httpPort}`;
-      const demo = runDemo(['--free-ports', '--collector', url]);
+      const demo = runDemo(['--free-ports', '--collector', url], START_PROBE);
       expect(await demo.exited).toBe(1);
-      expect(demo.output()).toBe(`demo: ${url} answers HTTP/1.1, not gRPC: an OTLP/HTTP port? add --protocol http/protobuf, or give its gRPC port (4317 by default)\n`);
+      expect(printed(demo.output())).toBe(`demo: ${url} answers HTTP/1.1, not gRPC: an OTLP/HTTP port? add --protocol http/protobuf, or give its gRPC port (4317 by default)\n`);
+      expect(processesStarted(demo.output())).toEqual([]);
     });
 
     it.each(['http/protobuf', 'http/json'])('%s sent to an OTLP/gRPC port, like 4317', async (protocol) => {
       const collector = await startReceiver({ grpcPort: 0, httpPort: 0, host: '127.0.0.1' });
       onTestFinished(() => collector.close());
-      const demo = runDemo(['--free-ports', '--collector', collector.grpcEndpoint, '--protocol', protocol]);
+      const demo = runDemo(['--free-ports', '--collector', collector.grpcEndpoint, '--protocol', protocol], START_PROBE);
       expect(await demo.exited).toBe(1);
-      expect(demo.output()).toBe(`demo: ${collector.grpcEndpoint} answers gRPC, not HTTP/1.1: an OTLP/gRPC port? leave out --protocol (grpc is the default), or give its OTLP/HTTP port (4318 by default)\n`);
+      expect(printed(demo.output())).toBe(`demo: ${collector.grpcEndpoint} answers gRPC, not HTTP/1.1: an OTLP/gRPC port? leave out --protocol (grpc is the default), or give its OTLP/HTTP port (4318 by default)\n`);
+      expect(processesStarted(demo.output())).toEqual([]);
     });
 
     it.each([
@@ -139,7 +147,9 @@ describe('npm run demo', () => {
       onTestFinished(() => collector.close());
       const url = `http://127.0.0.1:${collector.httpPort}`;
       const demo = runDemo(['--free-ports', '--collector', url, '--protocol', protocol]);
-      await demo.waitForOutput(new RegExp(`^demo: your collector at ${url} answers OTLP over ${protocol}$`, 'm'), 20_000);
+      const taken = demo.waitForOutput(new RegExp(`^demo: your collector at ${url} answers OTLP over ${protocol}$`, 'm'), 20_000).then(() => 'taken');
+      // A demo that refuses the collector exits at once: said with its line, rather than after a 20 s wait.
+      expect(await Promise.race([taken, demo.exited.then((code) => `exited ${code}: ${demo.output()}`)])).toBe('taken');
     });
   });
 

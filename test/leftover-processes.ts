@@ -1,37 +1,37 @@
 // vitest's global setup: when the whole run ends, no process that a test started may be left,
 // and so no port that one held. A leftover is killed and named, and the run fails.
-import { execFileSync } from 'node:child_process';
-import { readlinkSync } from 'node:fs';
-import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { descendants, listProcesses, startEnvironment, type ProcessEntry } from './process-tree.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '..');
-// What the tests start: the apps (every build, apps/express4's too), the receiver command, the client, the benchmark's
-// collector, the demo, the OpenTelemetry Collector and telemetrygen, and the browser tests' Chromium (its profile is a
-// temporary folder).
-const OURS = [/dist\/[\w-]+\/main\.js/, /scripts\/(receiver|client|demo)\.ts/, /scripts\/(bench|collector)\//, /otelcol-three-ways|telemetrygen/, /chromium-profile-/];
+// Set here, before vitest starts its workers: every process a test starts inherits it, and keeps it
+// when its parent dies and it passes to init (a daemon, or the app under an `npm start` killed).
+const RUN_VARIABLE = 'OTEL_THREE_WAYS_TEST_RUN';
+// vitest's own: its workers, and the watchdog that ends them if vitest dies.
+const VITEST_OWN = /\/node_modules\/vitest\/|^vitest-watchdog$/;
 
-/** Processes of ours: started in this checkout (their working folder is in it), or our Chromium. */
-function leftovers(): { pid: number; command: string }[] {
-  return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).split('\n')
-    .map((line) => /^\s*(\d+)\s+(.*)$/.exec(line))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map(([, pid, command]) => ({ pid: Number(pid), command }))
-    .filter(({ pid, command }) => pid !== process.pid && OURS.some((pattern) => pattern.test(command)) &&
-      (command.includes('chromium-profile-') || workingFolder(pid).startsWith(repoRoot)));
+/**
+ * Of `processes`, this run's: below vitest by parentage, or started with the run's id (`marked`).
+ * Not a demo, say, that someone runs from another shell in the same checkout. Never one that
+ * started before vitest, whatever else this says: the teardown kills what it returns.
+ */
+export function ofRun(processes: ProcessEntry[], vitest: number, marked: (pid: number) => boolean): ProcessEntry[] {
+  const self = processes.find(({ pid }) => pid === vitest);
+  if (!self) return [];
+  const below = new Set(descendants(vitest, processes).map(({ pid }) => pid));
+  return processes.filter(({ pid, started, command }) => started >= self.started && pid !== vitest && !VITEST_OWN.test(command) &&
+    (below.has(pid) || marked(pid)));
 }
 
-function workingFolder(pid: number): string {
-  try {
-    return readlinkSync(`/proc/${pid}/cwd`);
-  } catch {
-    return ''; // gone, or not ours to read
-  }
+/** This run's processes (`run`: its id) still there. */
+export function processesOfRun(vitest: number, run: string): ProcessEntry[] {
+  return ofRun(listProcesses(), vitest, (pid) => startEnvironment(pid, RUN_VARIABLE) === run);
 }
 
 export function setup(): () => void {
-  const before = new Set(leftovers().map(({ pid }) => pid));
+  const run = `${process.pid}-${randomUUID()}`;
+  process.env[RUN_VARIABLE] = run;
   return () => {
-    const left = leftovers().filter(({ pid }) => !before.has(pid));
+    const left = processesOfRun(process.pid, run);
     for (const { pid } of left) {
       try {
         process.kill(pid, 'SIGKILL');

@@ -1,7 +1,8 @@
-// The root's npm commands as a newcomer meets them: npm's own errors shown (a mistyped script
-// name), and, on a fresh clone before `npm ci`, every command naming `npm ci` in one line rather
-// than the shell's "turbo: not found". Run on a copy of what those commands read before anything
-// is installed (package.json, .npmrc, scripts/*.sh), so that the real install stays in place.
+// The root's npm commands as a newcomer meets them: npm's own errors shown and its warnings not
+// (the project's .npmrc), and, on a fresh clone before `npm ci`, every command naming `npm ci` in
+// one line rather than the shell's "turbo: not found". Run on a copy of what those commands read
+// before anything is installed (package.json, .npmrc, scripts/*.sh), so that the real install
+// stays in place.
 import { repoRoot } from '@repo/app-process';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -24,7 +25,9 @@ beforeAll(() => {
   return () => rmSync(clone, { recursive: true, force: true });
 });
 
-const npm = (cwd: string, args: string[]) => spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, PATH: PATH_WITHOUT_INSTALL }, timeout: 30_000 });
+// Without the npm_config_* variables npm passes its scripts (as under `npm test`): the folder's own .npmrc decides.
+const npmEnv = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_config_/i.test(name))), PATH: PATH_WITHOUT_INSTALL };
+const npm = (cwd: string, args: string[]) => spawnSync('npm', args, { cwd, encoding: 'utf8', env: npmEnv, timeout: 30_000 });
 
 describe('on a fresh clone, before npm ci', () => {
   // `screenshots` runs `npm run test:browser`, which says it.
@@ -35,18 +38,20 @@ describe('on a fresh clone, before npm ci', () => {
   });
 });
 
-describe("npm's own messages", () => {
-  it('a mistyped script: npm says there is none, and which it may have meant', () => {
-    const run = npm(clone, ['run', 'demoo']);
+describe("the project's .npmrc (loglevel=error): npm's errors shown, its warnings not", () => {
+  it('npm run demoo --unknown-flag=1: npm names the missing script, and says nothing of the flag it does not know, which it warns of without the .npmrc', () => {
+    const run = npm(clone, ['run', 'demoo', '--unknown-flag=1']);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('npm error Missing script: "demoo"');
-    expect(run.stderr).toContain('npm run demo');
-  });
-
-  it('a workspace that does not exist: npm names it', () => {
-    const run = npm(repoRoot, ['start', '--workspace', 'apps/manuel']);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/npm error .*apps\/manuel/);
+    expect(run.stderr).not.toContain('npm warn');
+    // The same command where no .npmrc is: npm's warning, which the project's .npmrc keeps back.
+    const bare = mkdtempSync(path.join(tmpdir(), 'no-npmrc-'));
+    try {
+      copyFileSync(path.join(repoRoot, 'package.json'), path.join(bare, 'package.json'));
+      expect(npm(bare, ['run', 'demoo', '--unknown-flag=1']).stderr).toContain('npm warn Unknown cli config "--unknown-flag"');
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
   });
 });
 

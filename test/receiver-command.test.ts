@@ -1,9 +1,10 @@
 // `npm run receiver` (scripts/receiver.ts): the receiver and its trace UI as one command.
-import { repoRoot, startTool } from '@repo/app-process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { collectOutput, repoRoot, startTool } from '@repo/app-process';
+import { spawn } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RECEIVER_NODE_FLAGS } from '../scripts/receiver-node-flags.ts';
+import { descendants } from './process-tree.ts';
+import { START_PROBE } from './start-probe-env.ts';
 
 /** `node scripts/receiver.ts`, stopped when the test ends, however it ends. */
 function runReceiver(args: string[], env: Record<string, string> = {}) {
@@ -15,9 +16,19 @@ function runReceiver(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('npm run receiver', () => {
-  it('starts Node.js with the receiver\'s flags, as the demo and bench:receiver do', () => {
-    const { scripts } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-    expect(scripts.receiver).toBe(`scripts/build-quietly.sh && node ${RECEIVER_NODE_FLAGS.join(' ')} scripts/receiver.ts`);
+  it('starts Node.js with the receiver\'s flags, as the demo and bench:receiver do: the running receiver\'s own command line', async () => {
+    const npm = spawn('npm', ['run', 'receiver', '--', '--grpc-port', '0', '--http-port', '0', '--ui-port', '0'], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    onTestFinished(() => {
+      try {
+        process.kill(-npm.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    });
+    await collectOutput(npm, 'npm run receiver').waitForOutput(/Trace UI: /);
+    // Below npm and its shell: the node process that runs scripts/receiver.ts.
+    const receiver = descendants(npm.pid!).find(({ args }) => args.includes('scripts/receiver.ts'));
+    expect(receiver?.args.slice(1, receiver.args.indexOf('scripts/receiver.ts'))).toEqual(RECEIVER_NODE_FLAGS);
   });
 
   it('prints where the UI is, serves it, and stops on SIGINT with its count', async () => {
@@ -81,8 +92,9 @@ describe('npm run receiver', () => {
     { what: '--grpc-port 4318 (its own HTTP port by default)', args: ['--grpc-port', '4318', '--ui-port', '0'], env: {}, message: 'receiver: --grpc-port 4318 is also its --http-port (default 4318): give each its own port' },
     { what: '--ui-port equal to --grpc-port', args: ['--grpc-port', '14317', '--http-port', '0', '--ui-port', '14317'], env: {}, message: 'receiver: --grpc-port 14317 is also its --ui-port: give each its own port' },
     { what: 'TRACE_UI_PORT=70000', args: ['--grpc-port', '0', '--http-port', '0'], env: { TRACE_UI_PORT: '70000' }, message: 'receiver: TRACE_UI_PORT="70000" is not a port number (0-65535)' },
-  ])('refuses $what with a message naming it, and exits 1', async ({ args, env, message }) => {
-    const receiver = runReceiver(args, env);
+  ])('refuses $what with a message naming it, and exits 1, listening on no port', async ({ args, env, message }) => {
+    // The start probe would add a `started: a listener` line for a port it listened on.
+    const receiver = runReceiver(args, { ...env, ...START_PROBE });
     expect(await receiver.exited).toBe(1);
     expect(receiver.output().trim()).toBe(message);
   });

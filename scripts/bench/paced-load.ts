@@ -18,46 +18,50 @@ export interface PacedLoad {
 /** A request that has not answered after this long counts as failed. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
-export async function pacedLoad(url: string, { rate, seconds, connections }: { rate: number; seconds: number; connections: number }): Promise<PacedLoad> {
+/** Sends one request; calls `answered` with true once a 200 has been read whole, false if it failed (the first call counts). */
+export type SendRequest = (answered: (ok: boolean) => void) => void;
+
+/** What the load reads the time from and sends with: performance.now() and GETs of the URL, unless a test gives its own. */
+export interface LoadSeams {
+  now?: () => number;
+  send?: SendRequest;
+}
+
+export async function pacedLoad(url: string, { rate, seconds, connections }: { rate: number; seconds: number; connections: number }, seams: LoadSeams = {}): Promise<PacedLoad> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const now = seams.now ?? (() => performance.now());
+  const sendRequest = seams.send ?? httpGet(url, agent);
   const latencies: number[] = [];
   let failed = 0;
   const inFlight = new Set<Promise<void>>();
   const send = (due: number) => {
     const request = new Promise<void>((resolve) => {
-      // Settled once: by the end of the answer, or by whatever ends the request first.
       let settled = false;
-      const settle = (latency?: number) => {
+      sendRequest((ok) => {
         if (settled) return;
         settled = true;
-        if (latency === undefined) failed += 1;
-        else latencies.push(latency);
+        if (ok) latencies.push(now() - due);
+        else failed += 1;
         resolve();
-      };
-      http.get(url, { agent, timeout: REQUEST_TIMEOUT_MS }, (response) => {
-        response.resume();
-        response.on('end', () => settle(response.statusCode === 200 ? performance.now() - due : undefined));
-        response.on('close', () => settle());
-      }).on('timeout', function (this: http.ClientRequest) {
-        this.destroy();
-      }).on('error', () => settle()).on('close', () => settle());
+      });
     });
     inFlight.add(request);
     void request.then(() => inFlight.delete(request));
   };
   const total = Math.round(rate * seconds);
-  const started = performance.now();
+  const started = now();
   let sent = 0;
   await new Promise<void>((resolve) => {
-    // Every millisecond, the requests that have come due since the last tick.
-    const tick = setInterval(() => {
-      const now = performance.now();
-      for (const due = Math.min(total, Math.floor(((now - started) / 1000) * rate)); sent < due; sent++) send(started + (sent * 1000) / rate);
-      if (sent === total) {
-        clearInterval(tick);
-        resolve();
-      }
-    }, 1);
+    // At the start and every millisecond after, the requests that have come due: the i-th (from 0)
+    // is due i / rate seconds after the start.
+    const sendDue = () => {
+      for (const due = Math.min(total, Math.floor(((now() - started) * rate) / 1000) + 1); sent < due; sent++) send(started + (sent * 1000) / rate);
+      if (sent < total) return;
+      clearInterval(tick);
+      resolve();
+    };
+    const tick = setInterval(sendDue, 1);
+    sendDue();
   });
   await Promise.all(inFlight);
   agent.destroy();
@@ -65,4 +69,17 @@ export async function pacedLoad(url: string, { rate, seconds, connections }: { r
   // Nearest rank: the smallest latency at least q of them do not exceed.
   const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? 0;
   return { answered: sorted.length, failed, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: sorted.at(-1) ?? 0 };
+}
+
+/** A GET of `url` over `agent`: answered once its 200 has been read whole; failed by another status, an error, or the timeout. */
+function httpGet(url: string, agent: http.Agent): SendRequest {
+  return (answered) => {
+    http.get(url, { agent, timeout: REQUEST_TIMEOUT_MS }, (response) => {
+      response.resume();
+      response.on('end', () => answered(response.statusCode === 200));
+      response.on('close', () => answered(false));
+    }).on('timeout', function (this: http.ClientRequest) {
+      this.destroy();
+    }).on('error', () => answered(false)).on('close', () => answered(false));
+  };
 }

@@ -1,7 +1,8 @@
 import { diag } from '@opentelemetry/api';
 import { globalErrorHandler } from '@opentelemetry/core';
 import { OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bothModuleFormats } from '../src/module-formats.ts';
 
 interface Result { code: number; error?: Error }
 /** An exporter of `signal` whose next results are given in order, as an OTLP exporter's name says its signal. */
@@ -17,13 +18,31 @@ const points = (n: number) => ({ scopeMetrics: [{ metrics: [{ dataPoints: items(
 
 let warn: { mock: { calls: unknown[][] }; mockRestore(): void };
 const lines = () => warn.mock.calls.map(([line]) => String(line));
-beforeAll(async () => {
+// Each test loads the preload afresh, with the exporters' export as the SDK has it: what one test
+// leaves (an outage still open, a full queue) is not seen by the next, in any order.
+const exporterCopies = bothModuleFormats<{ OTLPExporterBase: typeof OTLPExporterBase }>('@opentelemetry/otlp-exporter-base');
+const sdkExports = exporterCopies.map(({ OTLPExporterBase: base }) => base.prototype.export);
+let exitListeners: NodeJS.ExitListener[];
+beforeEach(async () => {
+  exporterCopies.forEach(({ OTLPExporterBase: base }, i) => (base.prototype.export = sdkExports[i]));
+  exitListeners = process.listeners('exit');
+  vi.resetModules();
   await import('../src/concise-diagnostics.ts');
 });
-afterEach(() => warn?.mockRestore());
+afterEach(() => {
+  warn?.mockRestore();
+  // Its exit report is for an app's end, not for the test worker's.
+  for (const listener of process.listeners('exit')) if (!exitListeners.includes(listener)) process.off('exit', listener);
+});
 const watchWarnings = () => (warn = vi.spyOn(console, 'warn').mockImplementation(() => {}));
 
 describe('concise diagnostics', () => {
+  it('says nothing while every export works, of any signal', () => {
+    watchWarnings();
+    for (const signal of ['Trace', 'Metric', 'Log'] as const) exporterAnswering(signal, ok).export((signal === 'Metric' ? points(1) : items(1)) as never, () => {});
+    expect(lines()).toEqual([]);
+  });
+
   it('reports an outage in two lines, when it starts and when it ends, whatever the number of failed batches', () => {
     watchWarnings();
     const exporter = exporterAnswering('Trace', failed('14 UNAVAILABLE: down\nmore'), failed('again'), ok);

@@ -32,9 +32,13 @@ export function serviceOf(item: { resource: Attributes }): string {
   return String(item.resource['service.name'] ?? 'unknown service');
 }
 
-/** Nanoseconds (OTLP's unit) as milliseconds. */
+/**
+ * Nanoseconds (OTLP's unit) as milliseconds. A time since 1970 in nanoseconds is past 2^53: as one
+ * Number it would lose its whole milliseconds (…010 ms read as …009.9998), so they go first.
+ */
 export function nanosToMillis(nanos: bigint): number {
-  return Number(nanos) / 1e6;
+  if (nanos <= BigInt(Number.MAX_SAFE_INTEGER)) return Number(nanos) / 1e6;
+  return Number(nanos / 1_000_000n) + Number(nanos % 1_000_000n) / 1e6;
 }
 
 /** A value as people read it in a line: strings as they are, absent as "(absent)", the rest as JSON. */

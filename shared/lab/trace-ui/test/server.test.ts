@@ -29,24 +29,28 @@ afterEach(async () => {
   await receiver.close();
 });
 
-/** Sends one trace like an app's over real OTLP/gRPC: a SERVER span, and a child if asked. */
-async function sendTrace(service: string, options: { path?: string; child?: string; error?: boolean; resource?: Record<string, string>; attributes?: Record<string, string | number> } = {}): Promise<string> {
+/**
+ * Sends one trace like an app's over real OTLP/gRPC: a SERVER span, and a child if asked. With
+ * `at` (ms since 1970), the SERVER span starts then and lasts 5 ms, its child from 1 to 3 ms in.
+ */
+async function sendTrace(service: string, options: { path?: string; child?: string; error?: boolean; resource?: Record<string, string>; attributes?: Record<string, string | number>; at?: number } = {}): Promise<string> {
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ 'service.name': service, ...options.resource }),
     spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.grpcEndpoint }) })],
   });
   const tracer = provider.getTracer('ui-test');
   const path = options.path ?? '/server_request';
-  const server = tracer.startSpan(`GET ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'url.path': path, ...options.attributes } });
+  const at = (ms: number) => (options.at === undefined ? undefined : options.at + ms);
+  const server = tracer.startSpan(`GET ${path}`, { kind: SpanKind.SERVER, startTime: at(0), attributes: { 'http.request.method': 'GET', 'url.path': path, ...options.attributes } });
   if (options.child) {
-    const child = tracer.startSpan(options.child, {}, trace.setSpan(ROOT_CONTEXT, server));
+    const child = tracer.startSpan(options.child, { startTime: at(1) }, trace.setSpan(ROOT_CONTEXT, server));
     if (options.error) {
-      child.recordException(new Error('it broke'));
+      child.recordException(new Error('it broke'), at(2));
       child.setStatus({ code: SpanStatusCode.ERROR });
     }
-    child.end();
+    child.end(at(3));
   }
-  server.end();
+  server.end(at(5));
   await provider.shutdown();
   return server.spanContext().traceId;
 }
@@ -65,6 +69,9 @@ async function sendClientTrace(service: string): Promise<string> {
   return client.spanContext().traceId;
 }
 
+// When the traces given a time start: 2026-01-01T00:00:00Z, in ms.
+const START = Date.UTC(2026, 0, 1);
+
 const get = async <T>(path: string) => {
   const response = await fetch(`${ui.url}${path}`);
   return { status: response.status, headers: response.headers, body: (await response.json()) as T & { error?: string } };
@@ -72,16 +79,15 @@ const get = async <T>(path: string) => {
 
 describe('the JSON API', () => {
   it('lists traces newest first: service, root span, span count, duration, time, error mark, request', async () => {
-    const first = await sendTrace('svc-a', { child: 'work', error: true });
-    const second = await sendTrace('svc-b');
+    // Sent newest first: the list orders them by their start, not by their arrival.
+    const second = await sendTrace('svc-b', { at: START + 10 });
+    const first = await sendTrace('svc-a', { child: 'work', error: true, at: START });
     await receiver.waitForSpans((spans) => spans.length === 3);
     const { body } = await get<TraceList>('/api/traces');
     expect(body.services).toEqual(['svc-a', 'svc-b']);
     expect(body.traces.map((t) => t.traceId)).toEqual([second, first]);
-    expect(body.traces[1]).toMatchObject({ service: 'svc-a', rootName: 'GET /server_request', spanCount: 2, hasError: true, request: 'GET /server_request' });
-    expect(body.traces[1].durationMs).toBeGreaterThanOrEqual(0);
-    expect(Math.abs(body.traces[1].startTime - Date.now())).toBeLessThan(60_000);
-    expect(body.traces[0].hasError).toBe(false);
+    expect(body.traces[1]).toMatchObject({ service: 'svc-a', rootName: 'GET /server_request', spanCount: 2, hasError: true, request: 'GET /server_request', durationMs: 5, startTime: START });
+    expect(body.traces[0]).toMatchObject({ hasError: false, durationMs: 5, startTime: START + 10 });
   });
 
   it("a trace across two services (the client calling an app): every service in tree order, and the SERVER span's request", async () => {
@@ -106,14 +112,15 @@ describe('the JSON API', () => {
   });
 
   it("gives a trace's spans parents first, with depth, offsets and durations in ms, attributes, events and resource", async () => {
-    const traceId = await sendTrace('svc-a', { child: 'work', error: true });
+    const traceId = await sendTrace('svc-a', { child: 'work', error: true, at: START });
     await receiver.waitForSpans((spans) => spans.length === 2);
     const { body } = await get<TraceDetail>(`/api/traces/${traceId}`);
     expect(body.spans.map((s) => [s.name, s.kind, s.depth])).toEqual([['GET /server_request', 'SERVER', 0], ['work', 'INTERNAL', 1]]);
-    expect(body.spans[0]).toMatchObject({ offsetMs: 0, attributes: { 'url.path': '/server_request' }, resource: { 'service.name': 'svc-a' } });
+    expect(body.spans[0]).toMatchObject({ offsetMs: 0, durationMs: 5, attributes: { 'url.path': '/server_request' }, resource: { 'service.name': 'svc-a' } });
+    expect(body.spans[1]).toMatchObject({ offsetMs: 1, durationMs: 2 });
     expect(body.spans[1].status.code).toBe('ERROR');
     expect(body.spans[1].events.map((e) => e.name)).toEqual(['exception']);
-    expect(body.spans[1].offsetMs + body.spans[1].durationMs).toBeLessThanOrEqual(body.durationMs);
+    expect(body.durationMs).toBe(5);
   });
 
   it('gives at most the first 1,000 spans of a trace, whatever a sender sends', async () => {
@@ -199,13 +206,13 @@ describe('the JSON API', () => {
       resource: resourceFromAttributes({ 'service.name': APPS[FIRST].serviceName }),
       processors: [new SimpleLogRecordProcessor({ exporter: new OTLPLogExporter({ url: receiver.grpcEndpoint }) })],
     });
-    const span = tracer.getTracer('ui-test').startSpan('GET /server_request', { kind: SpanKind.SERVER });
-    loggers.getLogger('ui-test').emit({ severityNumber: 9, body: 'server_request', attributes: { param: 'x' }, context: trace.setSpan(ROOT_CONTEXT, span) });
-    span.end();
+    const span = tracer.getTracer('ui-test').startSpan('GET /server_request', { kind: SpanKind.SERVER, startTime: START });
+    loggers.getLogger('ui-test').emit({ severityNumber: 9, body: 'server_request', attributes: { param: 'x' }, context: trace.setSpan(ROOT_CONTEXT, span), timestamp: START + 2 });
+    span.end(START + 5);
     await Promise.all([tracer.shutdown(), loggers.shutdown()]);
     await receiver.waitForLogs((records) => records.length === 1);
     const { body } = await get<TraceDetail>(`/api/traces/${span.spanContext().traceId}`);
-    expect(body.spans[0].logs).toEqual([{ offsetMs: expect.any(Number), severity: 'INFO', body: 'server_request', attributes: { param: 'x' } }]);
+    expect(body.spans[0].logs).toEqual([{ offsetMs: 2, severity: 'INFO', body: 'server_request', attributes: { param: 'x' } }]);
   });
 
   it('gives each app\'s http.server.request.duration beside the compare view: one series per attribute set, its latest count, sum and buckets', async () => {
