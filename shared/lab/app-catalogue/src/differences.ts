@@ -23,8 +23,12 @@ export interface KnownDifference {
   why: string;
 }
 
-// Attributes that describe the request, not the instrumentation.
-const FROM_THE_REQUEST = new Set(['url.full', 'url.query', 'user_agent.original', 'client.address', 'network.peer.address', 'network.protocol.version']);
+// Attributes that describe the request as it was sent, not the instrumentation: its Host header
+// (server.*), query, user agent, HTTP version, an unlisted method's name, and where it came from.
+const FROM_THE_REQUEST = new Set([
+  'server.address', 'server.port', 'url.full', 'url.scheme', 'url.query', 'user_agent.original', 'http.request.method_original',
+  'network.protocol.version', 'client.address', 'client.port', 'network.peer.address', 'network.peer.port',
+]);
 const inSpan = ({ position }: DifferenceLocation) => position !== undefined;
 const underTheServerSpan = ({ position }: DifferenceLocation) => position?.includes('.') === true;
 const WEB_ENGINE_VERSION = 'webengine.version';
@@ -74,7 +78,7 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
     name: 'from the request',
     matches: ({ location: { field, keys } }) => field === 'attributes' && FROM_THE_REQUEST.has(String(keys[0])),
-    why: 'Taken from the request, not from the approach: these requests were not sent alike.',
+    why: 'Taken from the request as it was sent (its Host header, query, user agent, HTTP version, the client\'s address and port), not from the approach: these requests were not sent alike.',
   },
 ];
 
