@@ -172,6 +172,15 @@ describe('the JSON API', () => {
     expect((await get<CompareView>('/api/compare?request=GET%20/error')).body.tooFew).toBeUndefined();
   });
 
+  it('takes a request named without its method (/compare?request=/error, as one types it) as the GET', async () => {
+    await sendTrace(APPS[FIRST].serviceName, { attributes: { 'server.port': 8081 } });
+    await sendTrace(APPS[SECOND].serviceName, { path: '/error', error: true, child: 'request handler', attributes: { 'server.port': 8082 } });
+    await receiver.waitForSpans((spans) => spans.length === 3);
+    const { body } = await get<CompareView>('/api/compare?request=/error');
+    expect(body.request).toBe('GET /error');
+    expect(body.tooFew).toEqual({ traced: [SECOND], send: [{ app: FIRST, command: "curl 'http://localhost:8081/error'" }, { app: THIRD }] });
+  });
+
   it('names a request that no route answered (404) in the list', async () => {
     await sendTrace(APPS[SECOND].serviceName, { path: '/nothing-here', attributes: { 'http.response.status_code': 404 } });
     await sendTrace(APPS[SECOND].serviceName, { attributes: { 'http.response.status_code': 200 } });
