@@ -1,6 +1,7 @@
 // `npm run receiver` (scripts/receiver.ts): the receiver and its trace UI as one command.
 import { repoRoot, startTool } from '@repo/app-process';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RECEIVER_NODE_FLAGS } from '../scripts/receiver-node-flags.ts';
@@ -27,6 +28,23 @@ describe('npm run receiver', () => {
     receiver.child.kill('SIGINT');
     expect(await receiver.exited).toBe(0);
     expect(receiver.output()).toContain('OTLP receiver stopped: 0 spans in 0 exports, 0 metric points in 0 exports, 0 log records in 0 exports, 0 rejected');
+  });
+
+  it('counts in the singular what came once: "1 span in 1 export", "1 log record in 1 export"', async () => {
+    const receiver = runReceiver(['--grpc-port', '0', '--http-port', '0', '--ui-port', '0']);
+    const [, httpPort] = await receiver.waitForOutput(/HTTP \(protobuf, JSON\) on localhost:(\d+)/);
+    const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'command-test' } }] };
+    const [traceId, spanId] = ['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'];
+    for (const [signal, body] of [
+      ['traces', { resourceSpans: [{ resource, scopeSpans: [{ spans: [{ traceId, spanId, name: 'GET /', kind: 2, startTimeUnixNano: '1000000', endTimeUnixNano: '3000000' }] }] }] }],
+      ['logs', { resourceLogs: [{ resource, scopeLogs: [{ logRecords: [{ body: { stringValue: 'once' }, severityNumber: 9, timeUnixNano: '1000001' }] }] }] }],
+    ] as const) {
+      const response = await fetch(`http://localhost:${httpPort}/v1/${signal}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(response.status).toBe(200);
+    }
+    receiver.child.kill('SIGINT');
+    expect(await receiver.exited).toBe(0);
+    expect(receiver.output()).toContain('OTLP receiver stopped: 1 span in 1 export, 0 metric points in 0 exports, 1 log record in 1 export, 0 rejected\n');
   });
 
   it('prints a log record under the span it was made in, one outside any span on its own line, and a request-duration line per series when its count changed', async () => {
@@ -85,6 +103,16 @@ describe('npm run receiver', () => {
     const receiver = runReceiver(args, env);
     expect(await receiver.exited).toBe(1);
     expect(receiver.output().trim()).toBe(message);
+  });
+
+  it('says in one line of its own when its gRPC port is taken (a demo running beside it), and exits 1: no line of grpc-js\'s before it', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, 'localhost', resolve));
+    onTestFinished(() => void holder.close());
+    const port = (holder.address() as net.AddressInfo).port;
+    const receiver = runReceiver(['--grpc-port', String(port), '--http-port', '0', '--ui-port', '0']);
+    expect(await receiver.exited).toBe(1);
+    expect(receiver.output()).toBe(`receiver: OTLP/gRPC port ${port} is already in use (another collector or receiver running?); stop it or choose another port\n`);
   });
 
   it('says so when the UI port is taken, and exits 1 (the running one goes on)', async () => {
