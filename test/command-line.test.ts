@@ -2,7 +2,7 @@
 // an unknown option is one line that lists the options; an argument a command cannot use is
 // refused, not dropped; and a flag that npm took for itself (`npm run compare --esm`, without
 // `--`, reaches the script only as npm_config_esm) is refused with the way to pass it.
-import { APP_NAMES } from '@repo/app-catalogue';
+import { APP_NAMES, APPS } from '@repo/app-catalogue';
 import { repoRoot, startTool } from '@repo/app-process';
 import { spawn } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -54,6 +54,42 @@ describe.each(Object.keys(COMMANDS) as Command[])('npm run %s', (command) => {
     const { code, output } = await run(command, ['--verbose']);
     expect(code).toBe(2);
     expect(output).toMatch(new RegExp(`^${command}: unknown option --verbose; the options are [^\\n]*${COMMANDS[command].options.at(-1)}[^\\n]*--help\\n$`));
+  });
+});
+
+describe('--help is answered before any build: npm passes it to build-quietly.sh, which runs the command without building', () => {
+  it.each(['demo', 'client', 'receiver', 'compare', 'bench', 'bench:receiver', 'collector'])('npm run %s -- --help: its usage, exit 0, no build', async (script) => {
+    const { code, stdout, stderr } = await npmRun(script, ['--', '--help']);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).not.toContain('building the workspace');
+    expect(stdout).toMatch(new RegExp(`^npm run ${script} -- `, 'm'));
+  });
+});
+
+describe.each(APP_NAMES)('npm start --silent --workspace apps/%s', (app) => {
+  const start = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn('npm', ['start', '--silent', '--workspace', APPS[app].directory, '--', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    onTestFinished(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    });
+    let [stdout, stderr] = ['', ''];
+    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
+    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+  const settings = `PORT (default ${APPS[app].defaultPort}; 0 takes a free port) and the OTEL_* variables`;
+
+  it('-- --help: what configures the app, exit 0, without starting it', async () => {
+    expect(await start(['--help'])).toEqual({ code: 0, stdout: `Listens on PORT until SIGTERM or Ctrl-C, and takes no arguments: ${settings} configure it.\n`, stderr: '' });
+  });
+
+  it('-- an argument: refused in one line, exit 2, rather than dropped', async () => {
+    expect(await start(['8090'])).toEqual({ code: 2, stdout: '', stderr: `cannot start: unexpected argument "8090": the app takes none; ${settings} configure it\n` });
   });
 });
 

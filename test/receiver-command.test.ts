@@ -1,5 +1,6 @@
 // `npm run receiver` (scripts/receiver.ts): the receiver and its trace UI as one command.
-import { repoRoot, startTool } from '@repo/app-process';
+import { APP_NAMES } from '@repo/app-catalogue';
+import { repoRoot, startApp, startTool } from '@repo/app-process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -18,7 +19,7 @@ function runReceiver(args: string[], env: Record<string, string> = {}) {
 describe('npm run receiver', () => {
   it('starts Node.js with the receiver\'s flags, as the demo and bench:receiver do', () => {
     const { scripts } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-    expect(scripts.receiver).toBe(`scripts/build-quietly.sh && node ${RECEIVER_NODE_FLAGS.join(' ')} scripts/receiver.ts`);
+    expect(scripts.receiver).toBe(`scripts/build-quietly.sh node ${RECEIVER_NODE_FLAGS.join(' ')} scripts/receiver.ts`);
   });
 
   it('prints where the UI is, serves it, and stops on SIGINT with its count', async () => {
@@ -91,6 +92,20 @@ describe('npm run receiver', () => {
       'metric http.server.request.duration · command-test · http.route=/server_request · count 4 · sum 24.0 ms · p50 ≈ 6.7 ms · p99 ≈ 9.9 ms',
       'metric http.server.request.duration · command-test · http.route=/server_request · count 5 · sum 24.0 ms · p50 ≈ 7.5 ms · p99 ≈ 25.0 ms',
     ]);
+  });
+
+  it('beside one app alone, as the README says: with OTEL_BSP_SCHEDULE_DELAY=500, OTEL_METRIC_EXPORT_INTERVAL=2000 and --trace-idle-ms 1000, a request\'s tree and metric line within seconds (the defaults: 5 s, 60 s and 6 s)', async () => {
+    const receiver = runReceiver(['--grpc-port', '0', '--http-port', '0', '--ui-port', '0', '--trace-idle-ms', '1000']);
+    const [, grpcPort] = await receiver.waitForOutput(/gRPC on localhost:(\d+)/);
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${grpcPort}`, OTEL_BSP_SCHEDULE_DELAY: '500', OTEL_METRIC_EXPORT_INTERVAL: '2000' };
+    const app = await startApp(APP_NAMES[0], { env });
+    onTestFinished(async () => {
+      await app.stop('SIGKILL');
+    });
+    expect((await fetch(`${app.url}/server_request?param=alone`)).status).toBe(200);
+    // By the defaults, no tree could come before the receiver's 6 s of quiet, nor a metric line before 60 s.
+    await receiver.waitForOutput(/SERVER GET \/server_request[^]*url\.query=param=alone/, 5_000);
+    await receiver.waitForOutput(/metric http\.server\.request\.duration .*count 1\b/, 10_000);
   });
 
   it.each([
