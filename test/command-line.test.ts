@@ -26,9 +26,9 @@ async function run(command: Command, args: string[]) {
   return { code, output: tool.output() };
 }
 
-/** `npm run <script> <args>` from the repository root, as a user types it: its exit code, stdout and stderr. */
-function npmRun(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('npm', ['run', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+/** `npm <args>` from the repository root, as a user types it: its exit code, stdout and stderr. */
+function npm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('npm', args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   onTestFinished(() => {
     try {
       process.kill(-child.pid!, 'SIGKILL');
@@ -41,6 +41,7 @@ function npmRun(script: string, args: string[]): Promise<{ code: number | null; 
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
+const npmRun = (script: string, args: string[]) => npm(['run', script, ...args]);
 
 describe.each(Object.keys(COMMANDS) as Command[])('npm run %s', (command) => {
   it('--help: how to call it and every option with what it does, exit 0, nothing started', async () => {
@@ -68,20 +69,7 @@ describe('--help is answered before any build: npm passes it to build-quietly.sh
 });
 
 describe.each(APP_NAMES)('npm start --silent --workspace apps/%s', (app) => {
-  const start = (args: string[]) => new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn('npm', ['start', '--silent', '--workspace', APPS[app].directory, '--', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    onTestFinished(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // gone
-      }
-    });
-    let [stdout, stderr] = ['', ''];
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const start = (args: string[]) => npm(['start', '--silent', '--workspace', APPS[app].directory, '--', ...args]);
   const settings = `PORT (default ${APPS[app].defaultPort}; 0 takes a free port) and the OTEL_* variables`;
 
   it('-- --help: what configures the app, exit 0, without starting it', async () => {
