@@ -2,7 +2,7 @@
 // build with --esm, on Express 4 with --express 4), their traces side by side under the Express
 // each app reports in its resource, and every difference that remains after normalizeTrace.
 // Fits a 100-column terminal.
-import { APP_NAMES, type AppName, APPS, explainDifference } from '@repo/app-catalogue';
+import { APP_NAMES, type AppName, APPS, explainDifference, explainUntraced } from '@repo/app-catalogue';
 import { withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import { compareTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
@@ -50,8 +50,9 @@ const trees = APP_NAMES.map((name) => [engines[name], ...tree(traces[name])]);
 for (let row = 0; row < Math.max(...trees.map((lines) => lines.length)); row++) {
   console.log(trees.map((lines) => fit(lines[row] ?? '', COLUMN)).join('  ').trimEnd());
 }
-
 const urlPath = new URL(target, 'http://localhost').pathname;
+for (const name of APP_NAMES.filter((app) => !traces[app])) console.log(`\n${wrap(`${name}, not traced: ${explainUntraced(name, urlPath)}`, 0, 100)}`);
+
 const rows = compareTraces(traces, (difference) => explainDifference({ ...difference, urlPath }));
 console.log(`\n${rows.length} difference${rows.length === 1 ? '' : 's'} after normalizeTrace (ids, times, ports, pids, hosts, paths replaced):\n`);
 console.log(`${fit('where', 28)}${fit('app', 14)}value`);

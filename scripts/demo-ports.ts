@@ -2,6 +2,7 @@
 // ones or free ones (--free-ports; a TRACE_UI_PORT given still holds). Before anything starts, a
 // port that is taken is named: as a running demo's, with where that one is, or as unknown.
 import { APP_NAMES, type AppName, APPS, TOOL_PORTS } from '@repo/app-catalogue';
+import { withSharedEnv } from '@repo/telemetry/settings';
 import { busyPorts, freePorts } from './local-ports.ts';
 import { demoHolding, registerDemo } from './running-demos.ts';
 
@@ -43,4 +44,23 @@ export async function claimPorts({ receiver, apps }: DemoPorts): Promise<void> {
     : '';
   console.error(`demo: port ${busy.join(', ')} ${busy.length === 1 ? 'is' : 'are'} already in use (find it with: ss -ltnp '( ${busy.map((port) => `sport = :${port}`).join(' or ')} )')${collectorHint}`);
   process.exit(1);
+}
+
+/**
+ * Where the apps and the client export to the demo's receiver: its gRPC or its OTLP/HTTP port, by
+ * the protocol they will speak (otel.env's grpc, or the user's OTEL_EXPORTER_OTLP_PROTOCOL), and a
+ * signal whose own protocol differs an endpoint of its own. OTEL_EXPORTER_OTLP_ENDPOINT set by the
+ * user is kept, as before, unless the ports are free ones, which no endpoint of theirs can name.
+ */
+export function receiverEndpoints(receiver: { grpc: number; http: number }, env: NodeJS.ProcessEnv, freePorts: boolean): Record<string, string> {
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() && !freePorts) return {};
+  const settings = withSharedEnv(env);
+  const general = settings.OTEL_EXPORTER_OTLP_PROTOCOL!.trim();
+  const url = (protocol: string) => `http://localhost:${protocol === 'grpc' ? receiver.grpc : receiver.http}`;
+  const own = ['traces', 'metrics', 'logs'].flatMap((signal) => {
+    const protocol = settings[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_PROTOCOL`]?.trim() || general;
+    // A signal's own endpoint is used as it is: over OTLP/HTTP it names the signal's path.
+    return protocol === general ? [] : [[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_ENDPOINT`, protocol === 'grpc' ? url(protocol) : `${url(protocol)}/v1/${signal}`]];
+  });
+  return { OTEL_EXPORTER_OTLP_ENDPOINT: url(general), ...Object.fromEntries(own) };
 }

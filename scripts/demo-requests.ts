@@ -1,7 +1,8 @@
 // The demo's first minute once its processes run: the original's three requests through the
 // traced client, then where to look and what to do next, said after the traces are on screen
 // (the receiver has printed their trees) or, with --collector, once the client's export landed.
-import type { AppName } from '@repo/app-catalogue';
+import { type AppName, APPS } from '@repo/app-catalogue';
+import { withSharedEnv } from '@repo/telemetry/settings';
 import { spawn } from 'node:child_process';
 import { wrap } from './command-line.ts';
 import { waitUntilListening } from './local-ports.ts';
@@ -14,7 +15,7 @@ export interface FirstRequests {
   /** Where the client exports, as the apps do. */
   env: Record<string, string>;
   /** The demo's own receiver: its UI, and a wait for the trees it printed. */
-  receiver?: { ui: string; printed: (traceIds: string[], timeoutMs: number) => Promise<void> };
+  receiver?: { ui: string; printed: (traceIds: string[], timeoutMs: number) => Promise<string[]> };
   /** Or the user's collector. */
   collector?: string;
 }
@@ -33,10 +34,14 @@ export async function sendOriginalRequests({ apps, env, receiver, collector }: F
   // through the traced client as its client.py sends one; the three at once, so that every trace
   // is on screen a second or two after the apps answer.
   const runs = await Promise.all(apps.map((app) => runClient([app.name, '--app', app.name, '--port', String(app.port)], env)));
-  const more = `      More: npm run client -- hello   or   curl 'http://localhost:${apps[1].port}/error'   /nothing-here\n      Ctrl-C stops everything.\n`;
+  const more = `${moreRequests(apps[1], env)}\n      Ctrl-C stops everything.\n`;
   if (receiver) {
-    await receiver.printed(runs.flatMap((run) => run.traceIds), TREES_TIMEOUT_MS);
-    console.log(`\ndemo: open ${receiver.ui} for the trace UI; each trace above has its link there, /trace/<id>\n${more}`);
+    // The traces of the clients that exported their spans (exit 0): the others' lines say why not.
+    const sent = runs.flatMap((run) => run.traceIds);
+    const printed = await receiver.printed(runs.filter((run) => run.code === 0).flatMap((run) => run.traceIds), TREES_TIMEOUT_MS);
+    console.log(printed.length === sent.length && sent.length > 0
+      ? `\ndemo: open ${receiver.ui} for the trace UI; each trace above has its link there, /trace/<id>\n${more}`
+      : `\ndemo: ${printed.length ? `${printed.length} of the ${sent.length} traces` : 'no trace'} came to the receiver (the lines above say why); the trace UI is at ${receiver.ui}\n${more}`);
     return;
   }
   // The client exits 0 only when each app answered and its spans were exported.
@@ -44,6 +49,22 @@ export async function sendOriginalRequests({ apps, env, receiver, collector }: F
     ? `\ndemo: the first export has landed: your collector at ${collector} took the client's spans`
     : `\ndemo: the client failed (its lines above say why); the apps keep running`);
   console.log(`demo: the traces are in your collector at ${collector}\n${more}`);
+}
+
+/**
+ * What else to send, as the user types it: a curl to `app`, and the traced client with what it
+ * needs to reach the apps and the export target the demo chose (--free-ports, --collector, a
+ * protocol of the user's), each setting on a line of its own before it.
+ */
+function moreRequests(app: { name: AppName; port: number }, env: Record<string, string>): string {
+  const defaults = withSharedEnv({});
+  const settings = ['OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_EXPORTER_OTLP_ENDPOINT']
+    .map((name) => [name, env[name] ?? process.env[name]] as const)
+    .filter(([name, value]) => value !== undefined && value !== defaults[name]);
+  const curl = `curl 'http://localhost:${app.port}/error'   /nothing-here`;
+  if (app.port === APPS[app.name].defaultPort && settings.length === 0) return `      More: npm run client -- hello   or   ${curl}`;
+  const flags = app.port === APPS[app.name].defaultPort ? '' : ` --app ${app.name} --port ${app.port}`;
+  return [`      More: ${curl}   or, through the traced client:`, ...settings.map(([name, value]) => `      ${name}=${value} \\`), `        npm run client -- hello${flags}`].join('\n');
 }
 
 /** `npm run client -- <args>` on this script's Node, its lines passed through: its exit code, and the trace ids it printed. */
@@ -61,7 +82,8 @@ function runClient(args: string[], env: Record<string, string>): Promise<{ code:
 
 /**
  * Follows what the receiver prints (concurrently's stream of its stdout): `printed(ids)` resolves
- * once the tree of each trace is there whole (a tree ends with an empty line), or after the timeout.
+ * once the tree of each trace is there whole (a tree ends with an empty line), or after the
+ * timeout, with the ids of those printed whole.
  */
 export function followTrees(stdout: { subscribe(next: (chunk: Buffer) => void): { unsubscribe(): void } }) {
   let text = '';
@@ -70,16 +92,17 @@ export function followTrees(stdout: { subscribe(next: (chunk: Buffer) => void): 
     text += chunk.toString();
     for (const listener of listeners) listener();
   });
-  return (traceIds: string[], timeoutMs: number) => new Promise<void>((resolve) => {
+  const isPrinted = (id: string) => new RegExp(`trace ${id}[^]*?\\n\\n`).test(text);
+  return (traceIds: string[], timeoutMs: number) => new Promise<string[]>((resolve) => {
     const check = () => {
-      if (!traceIds.every((id) => new RegExp(`trace ${id}[^]*?\\n\\n`).test(text))) return;
+      if (!traceIds.every(isPrinted)) return;
       done();
     };
     const done = () => {
       clearTimeout(timer);
       subscription.unsubscribe();
       // After concurrently's own listener has written the chunk that completed the last tree.
-      setImmediate(resolve);
+      setImmediate(() => resolve(traceIds.filter(isPrinted)));
     };
     const timer = setTimeout(done, timeoutMs);
     listeners.add(check);

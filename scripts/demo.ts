@@ -8,9 +8,9 @@
 // beside a demo of yours).
 import { APP_NAMES, APPS, type ModuleFormat, startScript } from '@repo/app-catalogue';
 import { OTLP_PROTOCOLS, type OtlpProtocol } from '@repo/telemetry/settings';
-import concurrently from 'concurrently';
+import concurrently, { type Command, Logger } from 'concurrently';
 import { checkAppSettings, expressMajor, orExit, readCommandLine } from './command-line.ts';
-import { claimPorts, choosePorts } from './demo-ports.ts';
+import { claimPorts, choosePorts, receiverEndpoints } from './demo-ports.ts';
 import { followTrees, sendOriginalRequests } from './demo-requests.ts';
 import { checkCollector, exportersOff } from './collector-check.ts';
 import { RECEIVER_NODE_FLAGS } from './receiver-node-flags.ts';
@@ -42,7 +42,7 @@ const off: ReturnType<typeof exportersOff> = collector
 const exportEnv: Record<string, string> = {
   ...(collector ? { OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, OTEL_EXPORTER_OTLP_PROTOCOL: collector.protocol } : {}),
   ...off.env,
-  ...(receiverPorts && freePorts ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${receiverPorts.grpc}` } : {}),
+  ...(receiverPorts ? receiverEndpoints(receiverPorts, process.env, freePorts) : {}),
   ...(process.env.OTEL_BSP_SCHEDULE_DELAY ? {} : { OTEL_BSP_SCHEDULE_DELAY: DEMO_BATCH_DELAY_MS }),
   ...(process.env.OTEL_METRIC_EXPORT_INTERVAL || off.env.OTEL_METRICS_EXPORTER ? {} : { OTEL_METRIC_EXPORT_INTERVAL: DEMO_METRIC_INTERVAL_MS }),
 };
@@ -60,23 +60,31 @@ console.log(collector
   ? `demo: your collector at ${collector.url} answers OTLP over ${collector.protocol}\n      the apps and the client export there; no receiver of the demo's own\n${off.line ? `demo: ${off.line}\n` : ''}`
   : `demo: the trace UI will be at http://localhost:${receiverPorts!.ui} (traces, waterfalls, the apps compared)\n`);
 
+// Each command `exec`s in the shell concurrently starts it in: otherwise Ctrl-C ends that shell,
+// and concurrently says "exited with code SIGINT" of an app that stopped cleanly; now its own code.
+// npm can still be ended by the signal concurrently forwards, once its app has exited: said so.
+class ExitWords extends Logger {
+  override logCommandEvent(text: string, command: Command): void {
+    super.logCommandEvent(text.replace(/ exited with code (SIG[A-Z]+)$/, ' stopped by $1'), command);
+  }
+}
 const { result, commands } = concurrently(
   [
     // The node running this script: Node 24, even where the shell's `node` is older. The apps
     // send every 500 ms and the client at once, so a trace is whole after a second of quiet.
     ...(receiverPorts ? [{
       name: 'receiver', prefixColor: 'yellow',
-      command: `"${process.execPath}" ${RECEIVER_NODE_FLAGS.join(' ')} scripts/receiver.ts --grpc-port ${receiverPorts.grpc} --http-port ${receiverPorts.http} --ui-port ${receiverPorts.ui} --trace-idle-ms 1000 --ignore-sigint`,
+      command: `exec "${process.execPath}" ${RECEIVER_NODE_FLAGS.join(' ')} scripts/receiver.ts --grpc-port ${receiverPorts.grpc} --http-port ${receiverPorts.http} --ui-port ${receiverPorts.ui} --trace-idle-ms 1000 --ignore-sigint`,
     }] : []),
     ...apps.map((app) => ({
       name: app.name,
       // --silent: no npm header before each app's lines (its start script says what goes wrong itself).
-      command: `npm run ${startScript(format, 'start', express)} --silent --workspace ${APPS[app.name].directory}`,
+      command: `exec npm run ${startScript(format, 'start', express)} --silent --workspace ${APPS[app.name].directory}`,
       prefixColor: COLORS[APP_NAMES.indexOf(app.name)],
       env: { ...exportEnv, PORT: String(app.port) },
     })),
   ],
-  { killOthersOn: ['failure'], padPrefix: true },
+  { killOthersOn: ['failure'], padPrefix: true, logger: new ExitWords({}) },
 );
 
 // Ctrl-C reaches every process of the terminal at once: the receiver ignores it, and is stopped

@@ -95,7 +95,9 @@ try {
     await ui.close();
     await receiver.close();
     output.close();
-    console.log(`OTLP receiver stopped: ${spans} spans in ${exports} exports, ${metricPoints} metric points in ${metricExports} exports, ${logRecords} log records in ${logExports} exports, ${rejected} rejected`);
+    const n = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+    console.log(`OTLP receiver stopped: ${n(spans, 'span')} in ${n(exports, 'export')}, ${n(metricPoints, 'metric point')} in ${n(metricExports, 'export')}, ` +
+      `${n(logRecords, 'log record')} in ${n(logExports, 'export')}, ${rejected} rejected`);
   };
   process.on('SIGINT', config.ignoreSigint ? () => {} : stop);
   process.on('SIGTERM', stop);

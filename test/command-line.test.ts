@@ -2,7 +2,7 @@
 // an unknown option is one line that lists the options; an argument a command cannot use is
 // refused, not dropped; and a flag that npm took for itself (`npm run compare --esm`, without
 // `--`, reaches the script only as npm_config_esm) is refused with the way to pass it.
-import { APP_NAMES } from '@repo/app-catalogue';
+import { APP_NAMES, APPS } from '@repo/app-catalogue';
 import { repoRoot, startTool } from '@repo/app-process';
 import { spawn } from 'node:child_process';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -27,9 +27,9 @@ async function run(command: Command, args: string[], env: Record<string, string>
   return { code, output: tool.output() };
 }
 
-/** `npm run <script> <args>` from the repository root, as a user types it: its exit code, stdout and stderr. */
-function npmRun(script: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn('npm', ['run', script, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+/** `npm <args>` from the repository root, as a user types it: its exit code, stdout and stderr. */
+function npm(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn('npm', args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   onTestFinished(() => {
     try {
       process.kill(-child.pid!, 'SIGKILL');
@@ -42,6 +42,7 @@ function npmRun(script: string, args: string[]): Promise<{ code: number | null; 
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
+const npmRun = (script: string, args: string[]) => npm(['run', script, ...args]);
 
 describe.each(Object.keys(COMMANDS) as Command[])('npm run %s', (command) => {
   it('--help: how to call it and every option with what it does, exit 0, nothing started', async () => {
@@ -71,6 +72,29 @@ it('a negative control: the probe that sees nothing started by --help sees the r
   const [, uiPort] = await receiver.waitForOutput(/Trace UI: http:\/\/localhost:(\d+)/);
   const client = await run('client', ['--app', APP_NAMES[0], '--port', uiPort, 'probe'], { ...START_PROBE, OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${grpcPort}` });
   expect(client.output).toMatch(/^started: a connection$/m);
+});
+
+describe('--help is answered before any build: npm passes it to build-quietly.sh, which runs the command without building', () => {
+  it.each(['demo', 'client', 'receiver', 'compare', 'bench', 'bench:receiver', 'collector'])('npm run %s -- --help: its usage, exit 0, no build', async (script) => {
+    const { code, stdout, stderr } = await npmRun(script, ['--', '--help']);
+    expect(code, stderr).toBe(0);
+    expect(stderr).toBe('');
+    expect(stdout).not.toContain('building the workspace');
+    expect(stdout).toMatch(new RegExp(`^npm run ${script} -- `, 'm'));
+  });
+});
+
+describe.each(APP_NAMES)('npm start --silent --workspace apps/%s', (app) => {
+  const start = (args: string[]) => npm(['start', '--silent', '--workspace', APPS[app].directory, '--', ...args]);
+  const settings = `PORT (default ${APPS[app].defaultPort}; 0 takes a free port) and the OTEL_* variables`;
+
+  it('-- --help: what configures the app, exit 0, without starting it', async () => {
+    expect(await start(['--help'])).toEqual({ code: 0, stdout: `Listens on PORT until SIGTERM or Ctrl-C, and takes no arguments: ${settings} configure it.\n`, stderr: '' });
+  });
+
+  it('-- an argument: refused in one line, exit 2, rather than dropped', async () => {
+    expect(await start(['8090'])).toEqual({ code: 2, stdout: '', stderr: `cannot start: unexpected argument "8090": the app takes none; ${settings} configure it\n` });
+  });
 });
 
 describe('arguments a command cannot use are refused, not dropped', () => {

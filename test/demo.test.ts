@@ -7,6 +7,7 @@ import { startReceiver } from '@repo/otlp-receiver';
 import { serviceOf } from '@repo/trace-model';
 import net from 'node:net';
 import { freePorts } from '../scripts/local-ports.ts';
+import { runClient } from './client-process.ts';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { START_PROBE } from './start-probe-env.ts';
 
@@ -45,10 +46,12 @@ describe('npm run demo', () => {
       // What to do next comes after the trees, not before them where it would scroll away.
       expect(tree!.index, name).toBeLessThan(next.index);
     }
-    // Ctrl-C stops the apps first and the receiver after their last flush: no export fails.
+    // Ctrl-C stops the apps first and the receiver after their last flush: no export fails, and
+    // no process is said to have exited other than cleanly (concurrently names a signal that killed a shell).
     expect(await demo.stop('SIGINT')).toBe(0);
     const atExit = demo.output();
     expect(atExit).not.toMatch(/export failed|not delivered|Error:|^.*\] +at /m);
+    expect(atExit).not.toMatch(/exited with code (?!0$)/m);
     const stopped = atExit.indexOf('OTLP receiver stopped:');
     expect(stopped).toBeGreaterThan(0);
     for (const name of APP_NAMES) {
@@ -56,6 +59,35 @@ describe('npm run demo', () => {
       expect(closing?.index, name).toBeLessThan(stopped);
       expect(atExit.slice(stopped), name).not.toMatch(new RegExp(`^\\[${name} `, 'm'));
     }
+  });
+
+  it('ends with advice that goes to the ports that demo chose (--free-ports): the client line it gives, run as given, has its trace printed by the demo\'s receiver', async () => {
+    const demo = runDemo(['--free-ports']);
+    await demo.waitForOutput(/Ctrl-C stops everything\./, 60_000);
+    const more = /^ {6}More: [^]*?\n {6}Ctrl-C/m.exec(demo.output())![0];
+    const [, settings, args] = /((?:^ {6}\w+=\S+ \\\n)*) *npm run client -- (.*?)(?: {3}|\n)/m.exec(more)!;
+    const env = Object.fromEntries([...settings.matchAll(/(\w+)=(\S+)/g)].map(([, name, value]) => [name, value]));
+    const run = await runClient(args.split(' '), env);
+    expect(run.code, run.output).toBe(0);
+    const traceId = /· trace ([0-9a-f]{32})/.exec(run.output)![1];
+    await demo.waitForOutput(new RegExp(`^\\[receiver *\\] trace ${traceId}`, 'm'), 20_000);
+    const [, port] = /curl 'http:\/\/localhost:(\d+)\/error'/.exec(more)!;
+    expect((await fetch(`http://localhost:${port}/error`)).status).toBe(500);
+  });
+
+  it('with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf (the JavaScript default), the apps and the client send to the receiver\'s OTLP/HTTP port: every trace printed, no export failed', async () => {
+    const demo = runDemo(['--free-ports'], { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' });
+    await demo.waitForOutput(clientLines, 60_000);
+    await demo.waitForOutput(/^demo: open http:\/\/localhost:\d+ for the trace UI; each trace above has its link there/m, 20_000);
+    expect(demo.output().match(/^\[receiver *\] trace [0-9a-f]{32} · client, /gm)).toHaveLength(APP_NAMES.length);
+    expect(demo.output()).not.toMatch(/export failed|Parse Error/);
+  });
+
+  it('says that no trace came, rather than that each has its link in the UI, when the traces go nowhere', async () => {
+    const [port] = await freePorts(1);
+    const demo = runDemo(['--free-ports'], { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_TIMEOUT: '1000' });
+    await demo.waitForOutput(/^demo: no trace came to the receiver \(the lines above say why\); the trace UI is at http:\/\/localhost:\d+$/m, 60_000);
+    expect(demo.output()).not.toContain('each trace above');
   });
 
   it('with --collector: checks that the collector answers, the apps and the client export there, it says when the first export has landed, and starts no receiver of its own', async () => {

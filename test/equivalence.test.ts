@@ -9,6 +9,7 @@ import { type AppExit, repoRoot, withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
 import { compareTraces, describeLocation, diffTraces, formatDifferences, normalizeTrace, type Difference, type NormalizedTrace } from '@repo/trace-diff';
 import { serviceOf, type ReceivedSpan } from '@repo/trace-model';
+import { compareRequest } from '@repo/trace-ui';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -42,9 +43,18 @@ interface Capture {
   exits: Record<AppName, AppExit>;
   ports: Record<AppName, number>;
   clientTraceIds: Record<AppName, string>;
+  /** The trace of each app's request sent as SENT_DIFFERENTLY says: through the client, or by hand. */
+  sentDifferently: Record<AppName, string>;
   /** The Express each app said it runs, in its "listening on" line. */
   expressVersions: Record<AppName, string | undefined>;
 }
+// The same request as people send it to the demo's apps: the first app through the demo's client
+// (Host localhost, param=client-driven), the others by hand with another Host, user agent, query
+// or HTTP version, as a curl to 127.0.0.1 or an old client sends it.
+const SENT_DIFFERENTLY = [
+  { host: '127.0.0.1', userAgent: 'curl/8.5.0', version: 'HTTP/1.1', param: 'by-curl' },
+  { host: '127.0.0.1', userAgent: undefined, version: 'HTTP/1.0', param: 'by-an-old-client' },
+];
 // Filled once by beforeAll; the tests only read it.
 const captured: Partial<Record<BuildName, Capture>> = {};
 const capture = (build: BuildName = 'cjs'): Capture => captured[build] ?? expect.fail(`no ${build} capture: beforeAll failed`);
@@ -79,7 +89,7 @@ beforeAll(async () => {
 }, 120_000);
 
 async function captureBuild({ format, express }: { format: ModuleFormat; express: ExpressMajor }): Promise<Capture> {
-  const result = { responses: {}, traces: {}, concurrent: {}, ports: {}, clientTraceIds: {}, expressVersions: {} } as Capture;
+  const result = { responses: {}, traces: {}, concurrent: {}, ports: {}, clientTraceIds: {}, sentDifferently: {}, expressVersions: {} } as Capture;
   const receiver = await startReceiver({ grpcPort: 0, httpPort: null });
   try {
     ({ exits: result.exits } = await withAllApps({ format, express, env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.grpcEndpoint } }, async (apps) => {
@@ -94,6 +104,11 @@ async function captureBuild({ format, express }: { format: ModuleFormat; express
         expect(run.code, run.output).toBe(0);
         result.clientTraceIds[app] = /· trace ([0-9a-f]{32})/.exec(run.output)![1];
       }
+      for (const [i, { host, userAgent, version, param }] of SENT_DIFFERENTLY.entries()) {
+        const port = apps[APP_NAMES[i + 1]].port;
+        const headers = [`Host: ${host}:${port}`, ...(userAgent ? [`User-Agent: ${userAgent}`] : []), 'Connection: close'];
+        expect(await sendRaw(port, rawRequest(`GET /server_request?param=${param} ${version}`, headers))).toBe(200);
+      }
       await Promise.all(APP_NAMES.map(async (app) => {
         const traceparents = Array.from({ length: CONCURRENT }, () => `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`);
         const statuses = await Promise.all(traceparents.map((traceparent, i) =>
@@ -104,6 +119,11 @@ async function captureBuild({ format, express }: { format: ModuleFormat; express
     result.allSpans = receiver.spans();
   } finally {
     await receiver.close();
+  }
+  result.sentDifferently[FIRST] = result.clientTraceIds[FIRST];
+  for (const [i, { param }] of SENT_DIFFERENTLY.entries()) {
+    const app = APP_NAMES[i + 1];
+    result.sentDifferently[app] = result.allSpans.find((s) => s.kind === 'SERVER' && serviceOf(s) === APPS[app].serviceName && s.attributes['url.query'] === `param=${param}`)!.traceId;
   }
   for (const name of SCENARIO_NAMES) {
     result.traces[name] = {} as Record<AppName, ReceivedSpan[]>;
@@ -318,7 +338,7 @@ describe('where they differ, and why: what each approach adds to the SERVER span
 describe('every difference has its one-line reason (npm run compare and the trace UI show it)', () => {
   const compared = (name: ScenarioName, build: BuildName = 'cjs') => compareTraces(
     Object.fromEntries(APP_NAMES.map((app) => [app, traceOf(name, app, build).length ? normalizeTrace(traceOf(name, app, build)) : undefined])),
-    (difference) => explainDifference({ ...difference, urlPath: urlPathOf(name) }),
+    (difference) => explainDifference({ ...difference, urlPath: urlPathOf(name), sentAlike: true }),
   );
 
   it.each(SCENARIO_NAMES.flatMap((name) => [[name, 'cjs'], [name, 'express4']] as const))('%s (%s build): each row of compareTraces is a known difference, and the SERVER span differs only where the scenario says', (name, build) => {
@@ -326,7 +346,16 @@ describe('every difference has its one-line reason (npm run compare and the trac
     expect(rows.filter((row) => row.explanation === UNEXPLAINED).map((row) => row.where)).toEqual([]);
     // The requests are written alike, byte for byte: even a difference "from the request" counts here.
     const serverRows = rows.filter((row) => row.location.position === '0' && (row.location.field === 'name' || row.location.field === 'attributes'));
-    expect([...new Set(serverRows.map((row) => knownDifference({ ...row, urlPath: urlPathOf(name) })!.name))]).toEqual(scenario(name).serverDiffers ? [scenario(name).serverDiffers!.why] : []);
+    expect([...new Set(serverRows.map((row) => knownDifference({ ...row, urlPath: urlPathOf(name), sentAlike: true })!.name))]).toEqual(scenario(name).serverDiffers ? [scenario(name).serverDiffers!.why] : []);
+  });
+
+  it('the same request sent differently (the demo\'s client to one app, by hand to the others: another Host, user agent, query, HTTP version): every row of the compare view has its reason, each attribute of the request said to be one', () => {
+    const traces = new Map(APP_NAMES.map((app) => [capture().sentDifferently[app], capture().allSpans.filter((s) => s.traceId === capture().sentDifferently[app])]));
+    const view = compareRequest(traces, 'GET /server_request');
+    expect(view.columns.map((column) => column.trace === undefined)).toEqual(APP_NAMES.map(() => false));
+    expect(view.rows.filter((row) => row.explanation === UNEXPLAINED).map((row) => row.where)).toEqual([]);
+    const fromTheRequest = view.rows.filter((row) => knownDifference({ ...row, urlPath: '/server_request' })?.name === 'from the request');
+    expect(new Set(fromTheRequest.map((row) => row.location.keys[0]))).toEqual(new Set(['server.address', 'user_agent.original', 'url.query', 'network.protocol.version']));
   });
 
   it('a difference that is none of the known ones is said to be unknown', () => {

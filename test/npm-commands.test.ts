@@ -5,10 +5,10 @@
 // stays in place.
 import { repoRoot } from '@repo/app-process';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 
 const SCRIPTS = Object.keys(JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).scripts as Record<string, string>);
 // What npm run finds on PATH here comes from this checkout's node_modules/.bin: a fresh clone has none.
@@ -56,6 +56,30 @@ describe("the project's .npmrc (loglevel=error): npm's errors shown, its warning
 });
 
 describe('the build before each command, installed', () => {
+  // A turbo of the test's own first on PATH, which only notes that it ran.
+  function withFakeTurbo(): { env: NodeJS.ProcessEnv; ran: () => boolean } {
+    const bin = mkdtempSync(path.join(tmpdir(), 'fake-turbo-'));
+    onTestFinished(() => rmSync(bin, { recursive: true, force: true }));
+    writeFileSync(path.join(bin, 'turbo'), `#!/bin/sh\ntouch '${bin}/ran'\n`, { mode: 0o755 });
+    return { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, npm_lifecycle_event: 'demo' }, ran: () => existsSync(path.join(bin, 'ran')) };
+  }
+
+  it('answers a command\'s --help without building: turbo does not run, the command does', () => {
+    const turbo = withFakeTurbo();
+    const run = spawnSync('scripts/build-quietly.sh', [process.execPath, 'scripts/demo.ts', '--help'], { cwd: repoRoot, encoding: 'utf8', env: turbo.env });
+    expect([run.status, run.stderr, turbo.ran()]).toEqual([0, '', false]);
+    expect(run.stdout).toMatch(/^npm run demo -- /);
+  });
+
+  it('(the negative control: without --help, or with it after --, it builds first)', () => {
+    for (const args of [['-e', ''], ['-e', '', '--', '--help']]) {
+      const turbo = withFakeTurbo();
+      const run = spawnSync('scripts/build-quietly.sh', [process.execPath, ...args], { cwd: repoRoot, encoding: 'utf8', env: turbo.env });
+      expect(turbo.ran(), args.join(' ')).toBe(true);
+      expect(run.stdout).toMatch(/^demo: building the workspace first/);
+    }
+  });
+
   it('says what it does in a line while it builds, quiet otherwise', () => {
     const run = spawnSync('scripts/build-quietly.sh', [], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, npm_lifecycle_event: 'demo' } });
     expect(run.status).toBe(0);

@@ -1,6 +1,8 @@
 // `npm run receiver` (scripts/receiver.ts): the receiver and its trace UI as one command.
-import { collectOutput, repoRoot, startTool } from '@repo/app-process';
+import { APP_NAMES } from '@repo/app-catalogue';
+import { collectOutput, repoRoot, startApp, startTool } from '@repo/app-process';
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { RECEIVER_NODE_FLAGS } from '../scripts/receiver-node-flags.ts';
 import { descendants } from './process-tree.ts';
@@ -38,6 +40,23 @@ describe('npm run receiver', () => {
     receiver.child.kill('SIGINT');
     expect(await receiver.exited).toBe(0);
     expect(receiver.output()).toContain('OTLP receiver stopped: 0 spans in 0 exports, 0 metric points in 0 exports, 0 log records in 0 exports, 0 rejected');
+  });
+
+  it('counts in the singular what came once: "1 span in 1 export", "1 log record in 1 export"', async () => {
+    const receiver = runReceiver(['--grpc-port', '0', '--http-port', '0', '--ui-port', '0']);
+    const [, httpPort] = await receiver.waitForOutput(/HTTP \(protobuf, JSON\) on localhost:(\d+)/);
+    const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'command-test' } }] };
+    const [traceId, spanId] = ['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'];
+    for (const [signal, body] of [
+      ['traces', { resourceSpans: [{ resource, scopeSpans: [{ spans: [{ traceId, spanId, name: 'GET /', kind: 2, startTimeUnixNano: '1000000', endTimeUnixNano: '3000000' }] }] }] }],
+      ['logs', { resourceLogs: [{ resource, scopeLogs: [{ logRecords: [{ body: { stringValue: 'once' }, severityNumber: 9, timeUnixNano: '1000001' }] }] }] }],
+    ] as const) {
+      const response = await fetch(`http://localhost:${httpPort}/v1/${signal}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect(response.status).toBe(200);
+    }
+    receiver.child.kill('SIGINT');
+    expect(await receiver.exited).toBe(0);
+    expect(receiver.output()).toContain('OTLP receiver stopped: 1 span in 1 export, 0 metric points in 0 exports, 1 log record in 1 export, 0 rejected\n');
   });
 
   it('prints a log record under the span it was made in, one outside any span on its own line, and a request-duration line per series when its count changed', async () => {
@@ -86,6 +105,20 @@ describe('npm run receiver', () => {
     ]);
   });
 
+  it('beside one app alone, as the README says: with OTEL_BSP_SCHEDULE_DELAY=500, OTEL_METRIC_EXPORT_INTERVAL=2000 and --trace-idle-ms 1000, a request\'s tree and metric line within seconds (the defaults: 5 s, 60 s and 6 s)', async () => {
+    const receiver = runReceiver(['--grpc-port', '0', '--http-port', '0', '--ui-port', '0', '--trace-idle-ms', '1000']);
+    const [, grpcPort] = await receiver.waitForOutput(/gRPC on localhost:(\d+)/);
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: `http://localhost:${grpcPort}`, OTEL_BSP_SCHEDULE_DELAY: '500', OTEL_METRIC_EXPORT_INTERVAL: '2000' };
+    const app = await startApp(APP_NAMES[0], { env });
+    onTestFinished(async () => {
+      await app.stop('SIGKILL');
+    });
+    expect((await fetch(`${app.url}/server_request?param=alone`)).status).toBe(200);
+    // By the defaults, no tree could come before the receiver's 6 s of quiet, nor a metric line before 60 s.
+    await receiver.waitForOutput(/SERVER GET \/server_request[^]*url\.query=param=alone/, 5_000);
+    await receiver.waitForOutput(/metric http\.server\.request\.duration .*count 1\b/, 10_000);
+  });
+
   it.each([
     { what: '--ui-port ui', args: ['--ui-port', 'ui'], env: {} as Record<string, string>, message: 'receiver: --ui-port="ui" is not a port number (0-65535)' },
     // Its own ports clashing: named as such, not as "another collector", and before it listens on any.
@@ -97,6 +130,16 @@ describe('npm run receiver', () => {
     const receiver = runReceiver(args, { ...env, ...START_PROBE });
     expect(await receiver.exited).toBe(1);
     expect(receiver.output().trim()).toBe(message);
+  });
+
+  it('says in one line of its own when its gRPC port is taken (a demo running beside it), and exits 1: no line of grpc-js\'s before it', async () => {
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, 'localhost', resolve));
+    onTestFinished(() => void holder.close());
+    const port = (holder.address() as net.AddressInfo).port;
+    const receiver = runReceiver(['--grpc-port', String(port), '--http-port', '0', '--ui-port', '0']);
+    expect(await receiver.exited).toBe(1);
+    expect(receiver.output()).toBe(`receiver: OTLP/gRPC port ${port} is already in use (another collector or receiver running?); stop it or choose another port\n`);
   });
 
   it('says so when the UI port is taken, and exits 1 (the running one goes on)', async () => {

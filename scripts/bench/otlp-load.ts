@@ -89,7 +89,7 @@ async function startReceiverCommand(folder: string): Promise<Started> {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGINT');
       await exited;
-      const stopLine = /OTLP receiver stopped: (\d+) spans in \d+ exports, .* (\d+) rejected/.exec(readFileSync(file, 'utf8'));
+      const stopLine = /OTLP receiver stopped: (\d+) spans? in \d+ exports?, .* (\d+) rejected/.exec(readFileSync(file, 'utf8'));
       if (!stopLine) throw new Error(`npm run receiver printed no stop line:\n${readFileSync(file, 'utf8').slice(-2000)}`);
       return { spans: Number(stopLine[1]), rejected: Number(stopLine[2]) };
     },

@@ -3,21 +3,24 @@
 // OTLP/HTTP, beside the OpenTelemetry Collector (nop exporter) on the same load: telemetrygen
 // itself (which takes most of two cores to make its spans), then its exports recorded and sent
 // again by a sender that only writes them. Each target started afresh for each run, its own count
-// of what it accepted, its CPU time and peak memory. A table of the median round; alone on the
-// machine, or its figures say more about the neighbours.
+// of what it accepted, its CPU time and peak memory. A table of each row's round of median
+// spans/s, with that round's other figures; alone on the machine, or they say more about the neighbours.
 import os from 'node:os';
-import { parseArgs } from 'node:util';
-import { orExit } from '../command-line.ts';
+import { orExit, readCommandLine } from '../command-line.ts';
 import { GoBuildError } from '../collector/go-build.ts';
 import { printTable } from './bench-tables.ts';
 import { LOAD_TARGETS, LOADS, measureLoad, RECORDED_EXPORTS, recordTelemetrygenExports, TRANSPORTS, type LoadFigures } from './otlp-load.ts';
 import { IN_FLIGHT } from './otlp-replay.ts';
 
 const options = orExit('bench:receiver', 2, () => {
-  const { values } = parseArgs({
+  const { values } = readCommandLine({
+    command: 'bench:receiver',
+    summary: 'How many spans per second npm run receiver takes from telemetrygen, flat out, over OTLP/gRPC and OTLP/HTTP, beside the OpenTelemetry Collector on the same load; each row from its round of median spans/s.',
     options: {
-      duration: { type: 'string', default: '10' }, 'batch-size': { type: 'string', default: '1000' },
-      workers: { type: 'string', default: '2' }, rounds: { type: 'string', default: '1' },
+      duration: { type: 'string', default: '10', value: 'S', help: 'seconds of load for each target and transport' },
+      'batch-size': { type: 'string', default: '1000', value: 'N', help: 'spans in each export' },
+      workers: { type: 'string', default: '2', value: 'N', help: 'telemetrygen\'s workers' },
+      rounds: { type: 'string', default: '1', value: 'N', help: 'how many times to run it all' },
     },
   });
   const whole = (flag: string, value: string) => {

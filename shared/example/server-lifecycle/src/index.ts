@@ -9,6 +9,8 @@ export interface RunServerOptions {
   /** The whole shutdown's deadline; past it the process exits with 1. Default 10 s. */
   exitTimeoutMs?: number;
   env?: Record<string, string | undefined>;
+  /** Its command line: none but --help. Default process.argv.slice(2). */
+  args?: string[];
 }
 
 export function readPort(defaultPort: number, env: Record<string, string | undefined> = process.env): number {
@@ -45,7 +47,17 @@ function runningExpress(): string {
  * process.exit() would skip.
  */
 export function runServer(app: RequestListener, options: RunServerOptions): Server {
-  const { defaultPort, drainTimeoutMs = 5000, exitTimeoutMs = 10000 } = options;
+  const { defaultPort, drainTimeoutMs = 5000, exitTimeoutMs = 10000, args = process.argv.slice(2) } = options;
+  // Environment variables set it, as they set the SDK: an argument would be dropped, so it is refused.
+  const settings = `PORT (default ${defaultPort}; 0 takes a free port) and the OTEL_* variables`;
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`Listens on PORT until SIGTERM or Ctrl-C, and takes no arguments: ${settings} configure it.`);
+    process.exit(0);
+  }
+  if (args.length) {
+    console.error(`cannot start: unexpected argument "${args[0]}": the app takes none; ${settings} configure it`);
+    process.exit(2);
+  }
   let port: number;
   try {
     port = readPort(defaultPort, options.env);

@@ -15,6 +15,8 @@ export interface ObservedDifference {
   values: Partial<Record<string, unknown>>;
   urlPath: string;
   between?: 'apps' | 'express majors';
+  /** The requests were sent alike, byte for byte (as the equivalence suite sends them): a difference is then the approaches' own. */
+  sentAlike?: boolean;
 }
 
 export interface KnownDifference {
@@ -23,8 +25,12 @@ export interface KnownDifference {
   why: string;
 }
 
-// Attributes that describe the request, not the instrumentation.
-const FROM_THE_REQUEST = new Set(['url.full', 'url.query', 'user_agent.original', 'client.address', 'network.peer.address', 'network.protocol.version']);
+// Attributes that describe the request as it was sent, not the instrumentation: its Host header
+// (server.*), query, user agent, HTTP version, an unlisted method's name, and where it came from.
+const FROM_THE_REQUEST = new Set([
+  'server.address', 'server.port', 'url.full', 'url.scheme', 'url.query', 'user_agent.original', 'http.request.method_original',
+  'network.protocol.version', 'client.address', 'client.port', 'network.peer.address', 'network.peer.port',
+]);
 // Attributes the manual app and instrumentation-http read from the same headers in their own ways.
 const FROM_PROXY_HEADERS = new Set(['url.scheme', 'server.address', 'server.port', 'url.path', 'url.query']);
 const [BY_HAND, INSTRUMENTED] = [APP_NAMES.filter((app) => APPS[app].approach === 'by hand'), APP_NAMES.filter((app) => APPS[app].approach !== 'by hand')];
@@ -86,13 +92,13 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
   {
     name: 'read from proxy headers and Host',
-    matches: ({ location: { field, keys }, values }) => field === 'attributes' && FROM_PROXY_HEADERS.has(String(keys[0])) && byHandAlone(values),
+    matches: ({ location: { field, keys }, values, sentAlike }) => sentAlike === true && field === 'attributes' && FROM_PROXY_HEADERS.has(String(keys[0])) && byHandAlone(values),
     why: 'Read from the Host header and, behind a proxy, Forwarded and X-Forwarded-*: the manual app as the HTTP semantic conventions say (the client\'s scheme, the first host, its scheme\'s port; url.path from the request target); instrumentation-http keeps url.scheme "http", takes X-Forwarded-Host whole, and drops url.path and url.query when Host is malformed.',
   },
   {
     name: 'from the request',
-    matches: ({ location: { field, keys } }) => field === 'attributes' && FROM_THE_REQUEST.has(String(keys[0])),
-    why: 'Taken from the request, not from the approach: these requests were not sent alike.',
+    matches: ({ location: { field, keys }, sentAlike }) => !sentAlike && field === 'attributes' && FROM_THE_REQUEST.has(String(keys[0])),
+    why: 'Taken from the request as it was sent (its Host header, query, user agent, HTTP version, the client\'s address and port), not from the approach: these requests were not sent alike (behind a proxy, the manual app also reads scheme, host and port as the conventions say, instrumentation-http otherwise).',
   },
 ];
 

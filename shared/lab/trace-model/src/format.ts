@@ -1,6 +1,6 @@
 import { formatLogRecord, logTime, type ReceivedLogRecord } from './log';
 import { nanosToMillis, serviceOf, showValue, type ReceivedSpan } from './span';
-import { placeSpans, traceBounds } from './tree';
+import { placeSpans, roundedStartNote, traceBounds } from './tree';
 
 // The attributes worth a glance in a tree; everything else is in receiver.spans().
 const KEY_ATTRIBUTES = ['http.response.status_code', 'http.route', 'url.query', 'error.type', 'express.type', 'express.name'];
@@ -23,7 +23,8 @@ type Piece = { join: string; text: string };
  *   └─ SERVER GET /server_request · 1.2 ms · http.response.status_code=200 http.route=/server_request
  *        · log INFO server_request param=x
  *
- * Under each span, its events (`! exception: ...`) and the log records made in it (`· log ...`,
+ * Under each span, why it seems to run out of its parent if it does (`~ ends 0.3 ms after its
+ * parent: …`), then its events (`! exception: ...`) and the log records made in it (`· log ...`,
  * from `logs`, matched by spanId), in time order. Records whose span is not among `spans` come last.
  * With a `width`, a line's pieces that do not fit go on the next lines, under its span.
  */
@@ -50,7 +51,8 @@ export function formatTrace(spans: ReceivedSpan[], logs: ReceivedLogRecord[] = [
   // MAX_INDENT levels it stops growing, so a deep chain cannot make the lines huge.
   const ids = new Set(spans.map((span) => span.spanId));
   const inner: string[] = [];
-  for (const { span, parent, depth, last } of placeSpans(spans)) {
+  const placed = placeSpans(spans);
+  for (const { span, parent, depth, last } of placed) {
     const prefix = parent === undefined ? '' : inner[parent];
     inner.push(depth < MAX_INDENT ? `${prefix}${last ? '   ' : '│  '}` : prefix);
     const parts = [dot(millis(span.endTimeUnixNano - span.startTimeUnixNano))];
@@ -60,6 +62,8 @@ export function formatTrace(spans: ReceivedSpan[], logs: ReceivedLogRecord[] = [
     if (span.parentSpanId && !ids.has(span.parentSpanId)) parts.push(dot(`parent ${span.parentSpanId} (remote)`));
     if (services.length > 1) parts.push(dot(`[${serviceOf(span)}]`));
     lines.push(...fold(`${prefix}${last ? '└─ ' : '├─ '}${span.kind} ${span.name}`, parts, `${inner.at(-1)}  `, width));
+    const rounded = parent === undefined ? undefined : roundedStartNote(span, placed[parent].span);
+    if (rounded) lines.push(...foldWords(`${inner.at(-1)}  `, `~ ${rounded}`, `${inner.at(-1)}    `, width));
     const notes = span.events.map((event) => {
       const message = event.attributes['exception.message'];
       return { time: event.timeUnixNano, text: `! ${event.name}${message === undefined ? '' : `: ${showValue(message)}`}` };

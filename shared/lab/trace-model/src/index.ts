@@ -9,4 +9,4 @@ export {
   nanosToMillis, serviceOf, showValue, type AttributeValue, type Attributes, type InstrumentationScope, type ReceivedSpan,
   type SpanKindName, type StatusCodeName,
 } from './span';
-export { placeSpans, traceBounds, type PlacedSpan } from './tree';
+export { placeSpans, roundedStartNote, traceBounds, type PlacedSpan } from './tree';

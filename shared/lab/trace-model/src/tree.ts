@@ -1,4 +1,4 @@
-import type { ReceivedSpan } from './span';
+import { nanosToMillis, type ReceivedSpan } from './span';
 
 /** A span at its place in its trace's tree. */
 export interface PlacedSpan {
@@ -68,4 +68,24 @@ export function traceBounds(spans: ReceivedSpan[]): { start: bigint; end: bigint
     if (span.endTimeUnixNano > end) end = span.endTimeUnixNano;
   }
   return { start, end };
+}
+
+// How far out of its parent a span may seem to run from the SDK's rounding alone (below), and
+// the least that shows in a duration printed to a tenth of a millisecond.
+const ROUNDING_MS = 1;
+const SHOWN_MS = 0.1;
+
+/**
+ * Why `span` seems to start before its parent or end after it, by at most a millisecond: the
+ * JavaScript SDK takes a span's start time from Date.now(), in whole milliseconds, but measures
+ * its duration to the microsecond, so a span that ran inside its parent can be drawn up to 1 ms
+ * out of it. Undefined when it is inside, out by less than shows (0.1 ms), or further out than
+ * the rounding can take it (another host's clock: not this).
+ */
+export function roundedStartNote(span: ReceivedSpan, parent: ReceivedSpan): string | undefined {
+  const before = nanosToMillis(parent.startTimeUnixNano - span.startTimeUnixNano);
+  const after = nanosToMillis(span.endTimeUnixNano - parent.endTimeUnixNano);
+  if (before > ROUNDING_MS || after > ROUNDING_MS || (before < SHOWN_MS && after < SHOWN_MS)) return undefined;
+  const outside = [...(before >= SHOWN_MS ? [`starts ${before.toFixed(1)} ms before`] : []), ...(after >= SHOWN_MS ? [`ends ${after.toFixed(1)} ms after`] : [])].join(' and ');
+  return `${outside} its parent: the SDK's start times are whole milliseconds, its durations are not`;
 }

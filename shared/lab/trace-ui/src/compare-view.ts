@@ -57,7 +57,7 @@ const MAX_COMPARED_SPANS = 1000;
 
 /**
  * The three apps' newest traces of one request, normalized, and compareTraces's rows for them.
- * Without a request: `GET /server_request` if traced, else the first there is.
+ * Without a request: `GET /server_request` if traced, else the first there is; a path alone: its GET.
  */
 export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: string, points: ReceivedMetricPoint[] = []): CompareView {
   const metric = requestMetric(points);
@@ -75,7 +75,8 @@ export function compareRequest(traces: Map<string, ReceivedSpan[]>, wanted?: str
     if (typeof port === 'number' && (ports.get(summary.servedBy)?.time ?? -Infinity) < summary.startTime) ports.set(summary.servedBy, { port, time: summary.startTime });
   }
   const requests = [...new Set([...newest.values()].map(({ summary }) => summary.request!))].sort();
-  const request = wanted ?? (requests.includes('GET /server_request') ? 'GET /server_request' : requests[0]);
+  // A request named without its method (`/error`, as one types it) is the GET.
+  const request = wanted?.startsWith('/') ? `GET ${wanted}` : wanted ?? (requests.includes('GET /server_request') ? 'GET /server_request' : requests[0]);
   if (!request) return { requests, columns: APP_NAMES.map((app) => ({ app, service: APPS[app].serviceName, note: 'No trace yet.' })), rows: [], unexplained: UNEXPLAINED, requestMetric: metric };
 
   const [method, urlPath] = [request.slice(0, request.indexOf(' ')), request.slice(request.indexOf(' ') + 1)];

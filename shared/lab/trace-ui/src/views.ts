@@ -1,6 +1,6 @@
 // What the UI's JSON API answers, built from the spans the receiver keeps. Times become
 // milliseconds (JSON has no bigint): since the epoch for a start, since the trace's start for offsets.
-import { nanosToMillis, placeSpans, serviceOf, severityName, showValue, traceBounds, type Attributes, type ReceivedLogRecord, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/trace-model';
+import { nanosToMillis, placeSpans, roundedStartNote, serviceOf, severityName, showValue, traceBounds, type Attributes, type ReceivedLogRecord, type ReceivedSpan, type SpanKindName, type StatusCodeName } from '@repo/trace-model';
 
 export interface TraceSummary {
   traceId: string;
@@ -47,6 +47,8 @@ export interface SpanView {
   resource: Attributes;
   /** The log records made in this span, in time order. */
   logs: LogView[];
+  /** Why it seems to start before its parent or end after it, by up to 1 ms (roundedStartNote). */
+  roundedStart?: string;
 }
 
 export interface LogView {
@@ -130,9 +132,10 @@ export function traceDetail(spans: ReceivedSpan[], logs: ReceivedLogRecord[] = [
   const logsOf = (spanId: string): LogView[] => logs.filter((record) => record.spanId === spanId)
     .sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : 0))
     .map((record) => ({ offsetMs: nanosToMillis(record.timeUnixNano - start), severity: severityName(record), body: showValue(record.body), attributes: record.attributes }));
+  const placed = placeSpans(spans);
   return {
     ...summarize(spans),
-    spans: placeSpans(spans).slice(0, MAX_DETAIL_SPANS).map(({ span, depth }) => ({
+    spans: placed.slice(0, MAX_DETAIL_SPANS).map(({ span, parent, depth }): SpanView => ({
       spanId: span.spanId,
       ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
       depth,
@@ -148,6 +151,7 @@ export function traceDetail(spans: ReceivedSpan[], logs: ReceivedLogRecord[] = [
       links: span.links,
       resource: span.resource,
       logs: logsOf(span.spanId),
+      roundedStart: parent === undefined ? undefined : roundedStartNote(span, placed[parent].span),
     })),
   };
 }

@@ -123,6 +123,27 @@ describe('the JSON API', () => {
     expect(body.durationMs).toBe(5);
   });
 
+  it('says of a span drawn up to 1 ms out of its parent why (the SDK\'s whole-millisecond start times), and of no other', async () => {
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes({ 'service.name': APPS[SECOND].serviceName }),
+      spanProcessors: [new SimpleSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.grpcEndpoint }) })],
+    });
+    const tracer = provider.getTracer('ui-test');
+    const at = (ms: number): [number, number] => [1_700_000_000, Math.round(ms * 1e6)];
+    const server = tracer.startSpan('GET /server_request', { kind: SpanKind.SERVER, startTime: at(1.7) });
+    tracer.startSpan('request handler', { startTime: at(1) }, trace.setSpan(ROOT_CONTEXT, server)).end(at(10.4));
+    tracer.startSpan('inside', { startTime: at(2) }, trace.setSpan(ROOT_CONTEXT, server)).end(at(9));
+    server.end(at(10));
+    await provider.shutdown();
+    await receiver.waitForSpans((spans) => spans.length === 3);
+    const { body } = await get<TraceDetail>(`/api/traces/${server.spanContext().traceId}`);
+    expect(body.spans.map((span) => [span.name, span.roundedStart])).toEqual([
+      ['GET /server_request', undefined],
+      ['request handler', 'starts 0.7 ms before and ends 0.4 ms after its parent: the SDK\'s start times are whole milliseconds, its durations are not'],
+      ['inside', undefined],
+    ]);
+  });
+
   it('gives at most the first 1,000 spans of a trace, whatever a sender sends', async () => {
     const provider = new TracerProvider({ spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: receiver.grpcEndpoint }) })] });
     const tracer = provider.getTracer('ui-test');
@@ -177,6 +198,15 @@ describe('the JSON API', () => {
     await sendTrace(APPS[FIRST].serviceName, { path: '/error', attributes: { 'server.port': 8081 } });
     await receiver.waitForSpans((spans) => spans.length === 4);
     expect((await get<CompareView>('/api/compare?request=GET%20/error')).body.tooFew).toBeUndefined();
+  });
+
+  it('takes a request named without its method (/compare?request=/error, as one types it) as the GET', async () => {
+    await sendTrace(APPS[FIRST].serviceName, { attributes: { 'server.port': 8081 } });
+    await sendTrace(APPS[SECOND].serviceName, { path: '/error', error: true, child: 'request handler', attributes: { 'server.port': 8082 } });
+    await receiver.waitForSpans((spans) => spans.length === 3);
+    const { body } = await get<CompareView>('/api/compare?request=/error');
+    expect(body.request).toBe('GET /error');
+    expect(body.tooFew).toEqual({ traced: [SECOND], send: [{ app: FIRST, command: "curl 'http://localhost:8081/error'" }, { app: THIRD }] });
   });
 
   it('names a request that no route answered (404) in the list', async () => {

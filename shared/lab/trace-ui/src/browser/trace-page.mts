@@ -21,7 +21,8 @@ export function drawTrace(traceId: string): Promise<void> {
       bar.style.width = `${Math.max((100 * span.durationMs) / total, 0.3)}%`;
       // In a trace across services (the client calling an app), each span says whose it is.
       const service = trace.services.length > 1 && el('span', { class: 'span-service' }, String(span.resource['service.name'] ?? 'unknown service'));
-      const label = el('div', { class: 'label' }, el('span', { class: `kind kind-${span.kind}` }, span.kind), span.name, span.status.code === 'ERROR' && el('span', { class: 'mark' }, '✗'), service);
+      const rounded = span.roundedStart && el('span', { class: 'quiet', title: span.roundedStart }, ' ~');
+      const label = el('div', { class: 'label' }, el('span', { class: `kind kind-${span.kind}` }, span.kind), span.name, span.status.code === 'ERROR' && el('span', { class: 'mark' }, '✗'), rounded, service);
       label.style.paddingLeft = `${0.5 + Math.min(span.depth, 20) * 1.2}em`;
       const row = el('div', { class: 'span-row', role: 'button', tabindex: '0', 'data-span-id': span.spanId }, label, el('div', { class: 'track' }, bar));
       row.onclick = () => showSpan(span, row);
@@ -47,6 +48,9 @@ export function drawTrace(traceId: string): Promise<void> {
         trace.request && el('a', { href: compareLink(trace.request) }, ` · compare ${trace.request} across the three apps`)),
       el('div', { class: 'waterfall' }, el('div', { class: 'span-row ticks' }, el('div', { class: 'label' }, 'span'), el('div', { class: 'track' }, ...ticks)), ...rows.flat()),
       trace.spans.length < trace.spanCount && el('p', { class: 'hint' }, `The first ${trace.spans.length} of ${trace.spanCount} spans are drawn.`),
+      // A child drawn past its parent's bar is the SDK's rounding, not a span that outlived its parent.
+      trace.spans.some((span) => span.roundedStart) && el('p', { class: 'hint' },
+        '~ A span drawn up to 1 ms out of its parent: the JavaScript SDK\'s start times are whole milliseconds, its durations are not.'),
       details,
     ];
   });
@@ -63,6 +67,7 @@ function spanDetails(span: SpanView): Node[] {
       ['parent', span.parentSpanId ?? '(none: a root)'],
       ['start', `+${duration(span.offsetMs)}`],
       ['duration', duration(span.durationMs)],
+      ...(span.roundedStart ? [['timing', `~ ${span.roundedStart}`] as [string, string]] : []),
       ...(span.traceState ? [['trace state', span.traceState] as [string, string]] : []),
     ]),
     el('h3', {}, 'Attributes'),
