@@ -1,0 +1,207 @@
+// The proof on a service users run: a user's own Express service (test/user-service/), each
+// approach added to a copy of it exactly as the README says (test/service-copies.ts), on Express 5
+// and 4, built as CommonJS and as ES modules; every request of test/user-service-requests.ts sent
+// to the three copies of a build, and what arrived held to what the HTTP semantic conventions call
+// for, where the approaches differ only by a known difference. `npm run test:services`.
+import { APP_NAMES, APPS, type AppName, explainDifference, type ExpressMajor, knownDifference, KNOWN_DIFFERENCES, type ModuleFormat, UNEXPLAINED } from '@repo/app-catalogue';
+import { compareTraces, normalizeTrace, type NormalizedTrace } from '@repo/trace-diff';
+import type { Attributes, ReceivedSpan } from '@repo/trace-model';
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROACHES } from './equivalence-scenarios.ts';
+import { buildCopy, installCopy, RECIPES, removeCopies, startCopy, type ServiceCopy } from './service-copies.ts';
+import { captureBuild, type CopyCapture, type Observation } from './user-service-capture.ts';
+import { conventionsRoute, request, REQUEST_NAMES, type RequestName, spanName } from './user-service-requests.ts';
+
+const BUILDS = [
+  { express: 5, format: 'cjs' }, { express: 5, format: 'esm' }, { express: 4, format: 'cjs' }, { express: 4, format: 'esm' },
+] as const satisfies { express: ExpressMajor; format: ModuleFormat }[];
+type Build = (typeof BUILDS)[number];
+const buildName = ({ express, format }: Build) => `Express ${express}, ${format}`;
+
+const copies: Record<string, ServiceCopy | Error> = {};
+const captures: Record<string, Record<AppName, CopyCapture | Error>> = {};
+const copyOf = (app: AppName, express: ExpressMajor) => copies[`${app} ${express}`]!;
+
+// Installs once per approach and major (both formats reuse it), then builds and captures each build in turn.
+beforeAll(async () => {
+  for (const express of [5, 4] as const) {
+    const installed = await Promise.allSettled(APP_NAMES.map((app) => installCopy(app, express)));
+    installed.forEach((s, i) => (copies[`${APP_NAMES[i]} ${express}`] = s.status === 'fulfilled' ? s.value : s.reason));
+    for (const build of BUILDS.filter((b) => b.express === express)) {
+      const built = await Promise.all(APP_NAMES.map(async (app) => {
+        const copy = copyOf(app, express);
+        if (copy instanceof Error) return copy;
+        return buildCopy(copy, build.format).then(() => copy, (error: Error) => error);
+      }));
+      captures[buildName(build)] = await captureBuild(Object.fromEntries(APP_NAMES.map((app, i) => [app, built[i]])) as Record<AppName, ServiceCopy | Error>);
+    }
+  }
+}, 600_000);
+
+// What each step took, for the record: the installs, tsc, and from the start line to the exit.
+afterAll(() => {
+  const done = Object.values(copies).filter((c): c is ServiceCopy => !(c instanceof Error));
+  const s = (seconds?: number) => (seconds === undefined ? '-' : `${seconds.toFixed(1)} s`);
+  console.log(done.map(({ app, express, seconds }) => {
+    const runs = BUILDS.filter((b) => b.express === express).map((b) => captures[buildName(b)]?.[app]).map((c) => (c instanceof Error || !c ? '-' : `${s(c.seconds.run)} + ${s(c.seconds.stop)}`));
+    return `${app}, Express ${express}: npm install ${s(seconds.install)} (+${s(seconds.esmInstall)} ES modules), tsc ${s(seconds.build.cjs)} / ${s(seconds.build.esm)}, run + stop ${runs.join(' / ')}`;
+  }).join('\n'));
+  removeCopies(done);
+});
+
+/** One copy's capture of a build: fails with why it has none (its install, build or start). */
+function captured(build: Build, app: AppName): CopyCapture {
+  const capture = captures[buildName(build)]?.[app];
+  if (!capture || capture instanceof Error) throw capture ?? new Error(`no capture of ${buildName(build)}: beforeAll failed`);
+  return capture;
+}
+
+/** What the tests compare of a SERVER span. */
+interface ServerSummary { name: string; route?: unknown; statusCode: unknown; errorType?: unknown; status: string; exception: boolean }
+
+const serverOf = (spans: ReceivedSpan[]) => spans.find((s) => s.kind === 'SERVER');
+
+/** The SERVER span observed; `exception`: an exception event on the span where the approach records it. */
+function observedServer(observation: Observation, app: AppName): ServerSummary | undefined {
+  const server = serverOf(observation.spans);
+  if (!server) return undefined;
+  const { 'http.route': route, 'http.response.status_code': statusCode, 'error.type': errorType } = server.attributes;
+  const exception = observation.spans.some((s) => s.kind === APPROACHES[app].handlerSpan && s.events.some((e) => e.name === 'exception'));
+  return { name: server.name, route, statusCode, errorType, status: server.status.code, exception };
+}
+
+/** The SERVER span the conventions call for; where instrumentation-express departs, what it gives. */
+function expectedServer(name: RequestName, app: AppName, express: ExpressMajor): ServerSummary {
+  const { method = 'GET', status, instrumentationExpress } = request(name);
+  const departs = APPS[app].spans.routeFrom === 'instrumentation-express' ? instrumentationExpress : undefined;
+  const route = departs && 'route' in departs ? departs.route : conventionsRoute(name, express);
+  const error = status >= 500;
+  return {
+    name: departs?.name ?? spanName(method, route), route, statusCode: status, errorType: error ? String(status) : undefined,
+    status: error ? 'ERROR' : 'UNSET', exception: departs?.exception ?? error,
+  };
+}
+
+/**
+ * The SERVER span normalized with only what the tests compare: its name, status, route, status
+ * code and error type, and the request's exception events (names alone) wherever its approach
+ * records them, as if on the SERVER span.
+ */
+function comparedServer(observation: Observation, app: AppName) {
+  const exceptions = observation.spans.filter((s) => s.kind === APPROACHES[app].handlerSpan).flatMap((s) => s.events.filter((e) => e.name === 'exception'));
+  return normalizeTrace(observation.spans.filter((s) => s.kind === 'SERVER').map((s) => ({
+    ...s, resource: {}, scope: { name: '' }, events: exceptions.map((e) => ({ ...e, attributes: {} })),
+    attributes: Object.fromEntries(Object.entries(s.attributes).filter(([key]) => ['http.route', 'http.response.status_code', 'error.type'].includes(key))),
+  })));
+}
+
+/** Every difference between the apps' SERVER spans is explained, by the known differences the request names and no other. */
+function expectKnownDifferences(name: RequestName, traces: Record<string, NormalizedTrace>): void {
+  const known = { urlPath: new URL(request(name).path, 'http://localhost').pathname, statusCode: request(name).status };
+  const rows = compareTraces(traces, (d) => explainDifference({ ...d, ...known }));
+  expect(rows.filter((row) => row.explanation === UNEXPLAINED).map((row) => row.where)).toEqual([]);
+  expect(new Set(rows.map((row) => knownDifference({ ...row, ...known })!.name))).toEqual(new Set(request(name).instrumentationExpress?.why ?? []));
+}
+
+describe.each(BUILDS)('a user\'s service on Express $express, built as $format, each approach added as the README says', (build) => {
+  // Side by side: a copy without a capture shows why in its place, and the others still show theirs.
+  const all = <T>(of: (capture: CopyCapture, app: AppName) => T) => Object.fromEntries(APP_NAMES.map((app) => {
+    const capture = captures[buildName(build)]?.[app];
+    return [app, capture instanceof Error ? `no capture: ${capture.message.split('\n').slice(0, 2).join(' ')}` : of(captured(build, app), app)];
+  }));
+
+  it.each(APP_NAMES)('the %s copy installs, type-checks under the strict tsconfig, builds, starts, and exits 0 on SIGTERM', (app) => {
+    expect(captured(build, app).exit.code).toBe(0);
+  });
+
+  it.each(REQUEST_NAMES)('%s: every approach answers with the status the service gives', (name) => {
+    expect(all((c) => c.observations[name].status)).toEqual(Object.fromEntries(APP_NAMES.map((app) => [app, request(name).status])));
+  });
+
+  it.each(REQUEST_NAMES)('%s: the SERVER span has the name, http.route, status and exception the conventions call for (instrumentation-express: where the request says it departs)', (name) => {
+    expect(all((c, app) => observedServer(c.observations[name], app))).toEqual(all((_c, app) => expectedServer(name, app, build.express)));
+  });
+
+  it.each(REQUEST_NAMES)('%s: where the SERVER spans differ, each difference is the known one the request names', (name) => {
+    expectKnownDifferences(name, Object.fromEntries(APP_NAMES.map((app) => [app, comparedServer(captured(build, app).observations[name], app)])));
+  });
+
+  it.each(REQUEST_NAMES)('%s: the log records, side by side: severity, body, attributes (a child logger\'s bindings too), each on a span of the request', (name) => {
+    const expected = (request(name).logs ?? []).map((log) => ({ exception: false, ...log }));
+    expect(all((c) => c.observations[name].logs.map((r) => ({
+      severity: r.severityText, body: r.body, exception: 'exception.type' in r.attributes,
+      attributes: Object.fromEntries(Object.entries(r.attributes).filter(([key]) => !key.startsWith('exception.'))),
+    })))).toEqual(all(() => expected));
+    for (const app of APP_NAMES) {
+      const { spans, logs } = captured(build, app).observations[name];
+      for (const record of logs) expect(spans.map((s) => s.spanId), `${app}: ${record.body}`).toContain(record.spanId);
+    }
+  });
+
+  it.each(APP_NAMES)('the %s copy\'s http.server.request.duration: one series per method, route and status, each counting its requests', (app) => {
+    expect(sortSeries(captured(build, app).series)).toEqual(expectedSeries(app, build.express));
+  });
+});
+
+/** The series the requests make: the conventions' route, or instrumentation-express's where it departs. */
+function expectedSeries(app: AppName, express: ExpressMajor): { attributes: Attributes; count: number }[] {
+  const counts = new Map<string, number>();
+  for (const name of REQUEST_NAMES) {
+    const { method = 'GET', status } = request(name);
+    const { route } = expectedServer(name, app, express);
+    const attributes: Attributes = {
+      'http.request.method': spanName(method, undefined) === 'HTTP' ? '_OTHER' : method, 'url.scheme': 'http', 'network.protocol.version': '1.1',
+      'http.response.status_code': status, ...(route ? { 'http.route': route as string } : {}), ...(status >= 500 ? { 'error.type': String(status) } : {}),
+    };
+    const key = JSON.stringify(Object.fromEntries(Object.entries(attributes).sort()));
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return sortSeries([...counts].map(([key, count]) => ({ attributes: JSON.parse(key), count })));
+}
+
+const sortSeries = (series: { attributes: Attributes; count: number }[]) => series
+  .map(({ attributes, count }) => ({ attributes: Object.fromEntries(Object.entries(attributes).sort()), count }))
+  .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+describe('the checks catch what they are for', () => {
+  const build = BUILDS[0];
+
+  it('every known difference a request names says which approach the HTTP semantic conventions side with', () => {
+    const named = new Set(REQUEST_NAMES.flatMap((name) => request(name).instrumentationExpress?.why ?? []));
+    expect(named.size).toBeGreaterThan(0);
+    for (const why of named) expect(KNOWN_DIFFERENCES.find((known) => known.name === why)?.why, why).toMatch(/semantic conventions/);
+  });
+
+  // Whatever the manual approach gives today: its place taken by the span the conventions call for.
+  it.each(REQUEST_NAMES.filter((name) => request(name).instrumentationExpress))('%s: the known differences it names are those between instrumentation-express\'s SERVER span and the conventions\' one', (name) => {
+    const observed = (app: AppName) => comparedServer(captured(build, app).observations[name], app);
+    const conventions = observed('automatic');
+    const { name: expectedName, route, exception } = expectedServer(name, 'manual', build.express);
+    const [server] = conventions.spans;
+    Object.assign(server!, { name: expectedName, events: exception ? [{ name: 'exception', attributes: {} }] : [] });
+    if (route) server!.attributes['http.route'] = route as string;
+    else delete server!.attributes['http.route'];
+    expectKnownDifferences(name, { manual: conventions, automatic: observed('automatic'), programmatic: observed('programmatic') });
+  });
+
+  it('a manual approach that took http.route from the URL (/users/42/posts/:postId) fails the SERVER span check and the metric check', () => {
+    const name = 'GET /users/42/posts/7';
+    const observed = observedServer(captured(build, 'manual').observations[name], 'manual');
+    const fromUrl = { ...observed, route: '/users/42/posts/:postId', name: 'GET /users/42/posts/:postId' };
+    expect(fromUrl).not.toEqual(expectedServer(name, 'manual', build.express));
+    const series = captured(build, 'manual').series.map((s) => (s.attributes['http.route'] === '/users/:userId/posts/:postId' ? { ...s, attributes: { ...s.attributes, 'http.route': '/users/42/posts/:postId' } } : s));
+    expect(sortSeries(series)).not.toEqual(expectedSeries('manual', build.express));
+  });
+
+  it.each(APP_NAMES)('the %s copy without the last file the README lists fails to build or start, naming it', async (app) => {
+    const copy = copyOf(app, 5);
+    if (copy instanceof Error) throw copy;
+    // Only a copy that ran whole proves anything by failing without a file.
+    expect(captured(BUILDS[1], app).exit.code).toBe(0);
+    const missing = RECIPES[app].cjs.files.at(-1)!.to;
+    rmSync(`${copy.dir}/${missing}`);
+    const failure = await buildCopy(copy, 'esm').then(() => startCopy(copy, {})).then((running) => running.stop('SIGKILL').then(() => 'no failure'), (error: Error) => error.message);
+    expect(failure).toContain(missing.replace(/^src\/|\.ts$/g, ''));
+  });
+});
