@@ -58,7 +58,9 @@ function captured(build: Build, app: AppName): CopyCapture {
 }
 
 describe.each(BUILDS)('a user\'s service on Express $express, built as $format, each approach added as the README says', (build) => {
-  // Side by side: a copy without a capture shows why in its place, and the others still show theirs.
+  // What is expected of each approach: never from a capture, so that a missing one fails.
+  const each = <T>(of: (app: AppName) => T) => Object.fromEntries(APP_NAMES.map((app) => [app, of(app)]));
+  // What each approach did, side by side: a copy without a capture shows why in its place, and the others still show theirs.
   const all = <T>(of: (capture: CopyCapture, app: AppName) => T) => Object.fromEntries(APP_NAMES.map((app) => {
     const capture = captures[buildName(build)]?.[app];
     return [app, capture instanceof Error ? `no capture: ${capture.message.split('\n').slice(0, 2).join(' ')}` : of(captured(build, app), app)];
@@ -69,11 +71,11 @@ describe.each(BUILDS)('a user\'s service on Express $express, built as $format, 
   });
 
   it.each(REQUEST_NAMES)('%s: every approach answers with the status the service gives', (name) => {
-    expect(all((c) => c.observations[name].status)).toEqual(Object.fromEntries(APP_NAMES.map((app) => [app, request(name).status])));
+    expect(all((c) => c.observations[name].status)).toEqual(each(() => request(name).status));
   });
 
   it.each(REQUEST_NAMES)('%s: the SERVER span has the name, http.route, status and exception the conventions call for (instrumentation-express: where the request says it departs)', (name) => {
-    expect(all((c, app) => observedServer(c.observations[name], app))).toEqual(all((_c, app) => expectedServer(name, app, build.express)));
+    expect(all((c, app) => observedServer(c.observations[name], app))).toEqual(each((app) => expectedServer(name, app, build.express)));
   });
 
   it.each(REQUEST_NAMES)('%s: where the SERVER spans differ, each difference is the known one the request names', (name) => {
@@ -85,7 +87,7 @@ describe.each(BUILDS)('a user\'s service on Express $express, built as $format, 
     expect(all((c) => c.observations[name].logs.map((r) => ({
       severity: r.severityText, body: r.body, exception: 'exception.type' in r.attributes,
       attributes: Object.fromEntries(Object.entries(r.attributes).filter(([key]) => !key.startsWith('exception.'))),
-    })))).toEqual(all(() => expected));
+    })))).toEqual(each(() => expected));
     for (const app of APP_NAMES) {
       const { spans, logs } = captured(build, app).observations[name];
       for (const record of logs) expect(spans.map((s) => s.spanId), `${app}: ${record.body}`).toContain(record.spanId);
