@@ -125,7 +125,7 @@ export const SCENARIOS = {
   'OPTIONS /server_request (no such route)': { path: '/server_request?param=options', method: 'OPTIONS', status: 404, ...NOT_FOUND },
   'an unknown method (PURGE)': {
     path: '/server_request?param=purge', method: 'PURGE', status: 404, ...NOT_FOUND,
-    serverDiffers: { why: 'unknown method', spans: { express: { name: 'HTTP' }, 'instrumentation-express': { name: 'PURGE' } } },
+    serverDiffers: { why: "span name of a method outside the conventions' list", spans: { express: { name: 'HTTP' }, 'instrumentation-express': { name: 'PURGE' } } },
   },
   'the second request on a kept-alive connection': {
     path: '/server_request?param=kept-alive', after: '/server_request?param=first-on-connection', route: ROUTE, ...HANDLER,

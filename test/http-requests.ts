@@ -10,12 +10,19 @@ export function rawRequest(line: string, headers: string[]): string {
 
 /**
  * Writes `text` (one request, or several pipelined on one connection) and returns the status of
- * the last response; 0 if none came. With `abort`, the socket is closed right after writing.
+ * the last response; 0 if none came. With `abort`, the socket is closed right after writing. With
+ * `untilClosed`, the client does not end its side after writing but waits for the server to close
+ * (the request's `Connection: close`): Node's server drops an answer not yet written when the
+ * client's end arrives first, as it does for a handler that answers after a file read.
  */
-export function sendRaw(port: number, text: string, options: { abort?: boolean } = {}): Promise<number> {
+export function sendRaw(port: number, text: string, options: { abort?: boolean; untilClosed?: boolean } = {}): Promise<number> {
   return new Promise((resolve) => {
     let response = '';
-    const socket = net.connect(port, 'localhost', () => (options.abort ? socket.end(text, () => socket.destroy()) : socket.end(text)));
+    const socket = net.connect(port, 'localhost', () => {
+      if (options.abort) socket.end(text, () => socket.destroy());
+      else if (options.untilClosed) socket.write(text);
+      else socket.end(text);
+    });
     socket.setEncoding('utf8').on('data', (chunk: string) => (response += chunk));
     socket.on('error', () => {});
     socket.on('close', () => resolve(Number([...response.matchAll(/^HTTP\/1\.[01] (\d{3})/gm)].at(-1)?.[1] ?? 0)));

@@ -1,7 +1,7 @@
 // What the three apps' traces of one request are known to differ in, and why: the one home of
 // that knowledge, read by `npm run compare`, the trace UI's compare page and the equivalence suite.
 import type { DifferenceLocation } from '@repo/trace-diff';
-import { APP_NAMES, APPS, type AppName, untracedRouteOf } from './apps';
+import { APP_NAMES, APPS, type AppName, type RouteSource, untracedRouteOf } from './apps';
 
 /** The line for a difference that is none of the known ones. */
 export const UNEXPLAINED = 'Not a known difference between the three approaches: check how these apps are configured.';
@@ -17,6 +17,8 @@ export interface ObservedDifference {
   between?: 'apps' | 'express majors';
   /** The requests were sent alike, byte for byte (as the equivalence suite sends them): a difference is then the approaches' own. */
   sentAlike?: boolean;
+  /** The request's answer, where the caller knows it. */
+  statusCode?: number;
 }
 
 export interface KnownDifference {
@@ -43,6 +45,15 @@ const inSpan = ({ position }: DifferenceLocation) => position !== undefined;
 const underTheServerSpan = ({ position }: DifferenceLocation) => position?.includes('.') === true;
 const WEB_ENGINE_VERSION = 'webengine.version';
 const routeOrName = ({ field, keys }: DifferenceLocation) => field === 'name' || (field === 'attributes' && keys[0] === 'http.route');
+
+/** The values of the apps whose route comes from `source` (the catalogue's routeFrom); values keyed otherwise count for none. */
+const valuesFrom = ({ values }: ObservedDifference, source: RouteSource) =>
+  Object.entries(values).filter(([app]) => app in APPS && APPS[app as AppName].spans.routeFrom === source).map(([, value]) => value);
+/** The route in a span name (`GET /orders` → `/orders`) or in http.route; undefined when there is none. */
+const routeIn = ({ field }: DifferenceLocation, value: unknown) => (field === 'name' ? String(value).split(' ')[1] : value as string | undefined);
+/** Whether `route` (a mount path, its parameters as `:name`) is the start of `urlPath`, segment by segment, in any letter case. */
+const isMountPathOf = (route: string, urlPath: string) =>
+  new RegExp(`^${route.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}(/|$)`, 'i').test(urlPath);
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
@@ -71,6 +82,11 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     why: 'instrumentation-express adds an INTERNAL span for each Express layer that ran; the manual app makes only the SERVER span.',
   },
   {
+    name: 'exception event of a 4xx',
+    matches: ({ location, statusCode }) => inSpan(location) && location.field === 'events' && statusCode !== undefined && statusCode >= 400 && statusCode < 500,
+    why: "instrumentation-express records an error a middleware hands on and the service answers 4xx (body-parser's 400 and 413) as an exception; the HTTP semantic conventions side with the manual app, which records none: a 4xx is the client's error, handled by the service.",
+  },
+  {
     name: 'exception event',
     matches: ({ location }) => inSpan(location) && location.field === 'events' && location.keys.length === 0,
     why: "Where the exception is recorded: on the SERVER span by the manual app's error middleware, on the handler's span by instrumentation-express.",
@@ -81,14 +97,26 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     why: 'instrumentation-express reports the 404 middleware\'s mount path "/" as http.route when the URL is exactly / (no query); the manual app, as the semantic conventions ask, gives a request that no route answered no route.',
   },
   {
+    name: "route of a middleware's answer",
+    matches: (difference) => inSpan(difference.location) && routeOrName(difference.location) &&
+      valuesFrom(difference, 'express').some((value) => routeIn(difference.location, value) === undefined) &&
+      valuesFrom(difference, 'instrumentation-express').some((value) => {
+        const route = routeIn(difference.location, value);
+        return route !== undefined && isMountPathOf(route, difference.urlPath);
+      }),
+    why: "When no route's handler answered (a middleware's 401, express.static, a router's param callback, body parser or OPTIONS reply, next(err)), instrumentation-express reports the last mount path as http.route (/admin, /static, /orders); the HTTP semantic conventions side with the manual app, which gives none.",
+  },
+  {
+    name: "span name of a method outside the conventions' list",
+    matches: (difference) => inSpan(difference.location) && difference.location.field === 'name' &&
+      valuesFrom(difference, 'express').some((value) => String(value).split(' ')[0] === 'HTTP') &&
+      valuesFrom(difference, 'instrumentation-express').some((value) => String(value).split(' ')[0] !== 'HTTP'),
+    why: 'instrumentation-http names the SERVER span with the method as sent (PURGE /ping) where the HTTP semantic conventions, and the manual app with them, name it HTTP for a method outside their list; all three report http.request.method _OTHER.',
+  },
+  {
     name: 'route of a URL in other letter case',
     matches: ({ location, urlPath }) => urlPath !== urlPath.toLowerCase() && inSpan(location) && routeOrName(location),
     why: "Express matches routes regardless of letter case; instrumentation-express reports http.route only when the URL's case is the route's, the manual app the route Express matched.",
-  },
-  {
-    name: 'unknown method',
-    matches: ({ location, values }) => inSpan(location) && location.field === 'name' && Object.values(values).some((name) => /^HTTP( |$)/.test(String(name))),
-    why: 'A method outside the HTTP semantic conventions\' list (http.request.method "_OTHER") names the span "HTTP", as the conventions say, in the manual app; instrumentation-http names it with the method itself (PURGE).',
   },
   {
     name: 'read from proxy headers and Host',
