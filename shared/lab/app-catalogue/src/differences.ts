@@ -116,7 +116,7 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
     name: 'route of a URL in other letter case',
     matches: ({ location, urlPath }) => urlPath !== urlPath.toLowerCase() && inSpan(location) && routeOrName(location),
-    why: "Express matches routes regardless of letter case; instrumentation-express reports http.route only when the URL's case is the route's, the manual app the route Express matched.",
+    why: "Express matches routes regardless of letter case; instrumentation-express reports no http.route for a route without parameters that the URL spells in other letter case, the manual app the route Express matched, as the conventions ask.",
   },
   {
     name: 'read from proxy headers and Host',
