@@ -9,7 +9,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 
 type Protocol = 'grpc' | 'http/protobuf' | 'http/json';
-export type Signal = 'traces' | 'metrics' | 'logs';
+type Signal = 'traces' | 'metrics' | 'logs';
 const SIGNALS: Signal[] = ['traces', 'metrics', 'logs'];
 const GRPC_PATHS: Record<Signal, string> = {
   traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',

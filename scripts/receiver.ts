@@ -6,7 +6,7 @@
 // and its web UI (TRACE_UI_PORT also sets the UI's port). Ctrl-C stops it.
 import { TOOL_PORTS } from '@repo/app-catalogue';
 import { parsePort } from '@repo/server-lifecycle';
-import { startReceiver } from '@repo/otlp-receiver';
+import { leaveOutGrpcBindErrors, startReceiver } from '@repo/otlp-receiver';
 import { hostInUrl, startTraceUi } from '@repo/trace-ui';
 import { readCommandLine } from './command-line.ts';
 import { keptLimits, receiverOutput } from './receiver-output.ts';
@@ -66,6 +66,8 @@ try {
   // Each tree with its page in the UI, which starts before any trace is printed.
   let uiUrl: string | undefined;
   const output = receiverOutput((text) => console.log(text), config.traceIdleMs, { width: TREE_WIDTH, link: (traceId) => uiUrl && `${uiUrl}/trace/${traceId}` });
+  // A port in use is said in one line of ours, not also in grpc-js's.
+  leaveOutGrpcBindErrors();
   const receiver = await startReceiver({
     grpcPort,
     httpPort,

@@ -1,6 +1,6 @@
 // Where the copy tests assemble a user's service: under the system's temporary folder, outside any
 // workspace, so that nothing in a copy resolves a package from this checkout; named after this
-// checkout, so that test/leftover-processes.ts finds what runs there, and no other checkout's.
+// checkout, so that two checkouts' runs keep to their own copies.
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';

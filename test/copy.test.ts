@@ -4,6 +4,7 @@
 // in a copy of a user's service and checks what each copy exports.
 import { APP_NAMES, type Approach, APPS } from '@repo/app-catalogue';
 import { repoRoot } from '@repo/app-process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +34,17 @@ describe.each(APP_NAMES)('the %s approach, as the README\'s lines copy it', (nam
     const startLine = 1;
     const lines = cjs.files.flatMap(({ from }) => from).reduce((n, file) => n + codeLines(readFileSync(path.join(repoRoot, file), 'utf8')), startLine);
     expect(lines).toBeLessThanOrEqual(SIZE_GOALS[APPS[name].approach]);
+  });
+
+  // The user's service (npm run test:services) builds with tsc --init's current settings (ES2023+
+  // library); a service set up by an older tsc --init has ES2016's, and no Array.at() or findLast().
+  it('its TypeScript files type-check under an older tsc --init\'s settings too: CommonJS, ES2016, strict, esModuleInterop', () => {
+    const files = cjs.files.flatMap(({ to, from }) => (to.endsWith('.ts') ? from : []));
+    if (APPS[name].approach === 'configuration only') return expect(files).toEqual([]);
+    const tsc = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '--noEmit', '--target', 'es2016', '--module', 'commonjs',
+      '--strict', '--esModuleInterop', '--skipLibCheck', '--types', 'node', ...files], { cwd: repoRoot, encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(files.length).toBeGreaterThan(0);
   });
 
   it('starts an ES module build with --import where CommonJS has --require, and nothing else changed but the loader hook', () => {

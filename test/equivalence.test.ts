@@ -3,7 +3,8 @@
 // checks it for the three apps here: the same requests to each (test/equivalence-scenarios.ts),
 // the spans that arrive over real OTLP/gRPC, normalized and compared span by span.
 import {
-  APP_NAMES, type AppName, APPS, appsTracing, explainDifference, type ExpressMajor, knownDifference, type ModuleFormat, startScript, UNEXPLAINED,
+  APP_NAMES, type AppName, APPS, appsTracing, BY_HAND, explainDifference, type ExpressMajor, knownDifference, type ModuleFormat, startScript, UNEXPLAINED,
+  WITH_INSTRUMENTATION_HTTP,
 } from '@repo/app-catalogue';
 import { type AppExit, repoRoot, withAllApps } from '@repo/app-process';
 import { startReceiver } from '@repo/otlp-receiver';
@@ -232,7 +233,6 @@ describe('where the three agree: the SERVER span', () => {
   // manual app's where it differs (the HTTP semantic conventions'). `peer` stands for the
   // socket's address, `host` for the app's own port.
   type Read = { client: string; address?: string; port?: number | 'host'; scheme: string };
-  const [BY_HAND, INSTRUMENTED] = [APP_NAMES.filter((app) => APPS[app].approach === 'by hand'), APP_NAMES.filter((app) => APPS[app].approach !== 'by hand')];
   const AS_INSTRUMENTATION_HTTP = { client: 'peer', address: 'localhost', port: 'host', scheme: 'http' } satisfies Read;
   it.each([
     ['behind a proxy: Forwarded with for, proto and host', { client: '198.51.100.9', address: 'api.example.com', port: 443, scheme: 'http' }, { scheme: 'https' }],
@@ -258,7 +258,7 @@ describe('where the three agree: the SERVER span', () => {
       client: client === 'peer' ? server(traceOf(name, app)).attributes['network.peer.address'] : client,
       address, port: port === 'host' ? capture().ports[app] : port, scheme,
     });
-    for (const app of INSTRUMENTED) expect(read(app), app).toEqual(expected(app, instrumented));
+    for (const app of WITH_INSTRUMENTATION_HTTP) expect(read(app), app).toEqual(expected(app, instrumented));
     for (const app of BY_HAND) expect(read(app), app).toEqual(expected(app, { ...instrumented, ...byHand }));
   });
 

@@ -87,6 +87,8 @@ describe.each(APP_NAMES)('the %s app', (name) => {
       const dropped = Number(/the span queue has room again; (\d+) spans? (was|were) dropped in all/.exec(output)?.[1] ?? 0);
       const keptBefore = ownSpans.length - 20 * spansPerRequest;
       expect(keptBefore + Number(lost[0][1]) + dropped, `${keptBefore} kept; ${lost[0][0]}; ${dropped} dropped`).toBe((500 + probes) * spansPerRequest);
+      // And what outlived the outage is no more than the queue held.
+      expect(keptBefore).toBeLessThanOrEqual(100);
       // Log records and metric points go to the same collector: one line for each signal's outage too.
       for (const signal of ['metric', 'log record']) expect(count(output, new RegExp(`telemetry: ${signal} export failed`)), signal).toBe(lines);
       expect(count(output, /UNAVAILABLE/)).toBe(count(output, /telemetry: [\w ]+ export failed \(14 UNAVAILABLE/));

@@ -52,6 +52,9 @@ function service(express: ExpressModule, major: 4 | 5): { app: Express; routes: 
   const files = express.Router();
   files.get('/list', ok);
   app.use(wildcard, files);
+  const versioned = express.Router();
+  versioned.get('/status', ok);
+  app.use(/^\/v\d+/, versioned);
   app.get('/orders/:anything', ok); // answers what /orders/:orderId passed on
   app.use((req, _res, next) => (watches.get(req)!.forget(), next()));
   app.use((_req, res) => void res.sendStatus(404));
@@ -64,15 +67,19 @@ const EXPECTED: [string, string | undefined][] = [
   ['GET /admin/users', undefined], // a middleware answered
   ['GET /users/42/posts/7', '/users/:userId/posts/:postId'],
   ['GET /users/43/posts/8', '/users/:userId/posts/:postId'],
-  ['GET /users/posts/posts/posts', '/users/:userId/posts/:postId'], // values that look like the literals
+  ['GET /Users/44/POSTS/9', '/users/:userId/posts/:postId'], // Express matches a mount path in any letter case
+  ['GET /users/users/posts/7', undefined], // a value that could be the literal: which, cannot be told
+  ['GET /users/posts/posts/posts', undefined],
   ['GET /orders', '/orders'],
   ['GET /orders/', '/orders'],
   ['GET /orders/5', '/orders/:orderId'],
+  ['GET /ORDERS/6', '/orders/:orderId'],
   ['GET /orders/later', '/orders/:anything'], // passed on with next(), answered by a later route
   ['GET /shops/s1/books/b2/reviews/r3', '/shops/:shopId/books/:bookId/reviews/:reviewId'],
   ['GET /items/3', '/items/:itemId'],
   ['GET /items/unknown', undefined], // app.param answered 404 before the route's handlers
   ['GET /files/a/b/list', undefined], // a wildcard mount: no template to put back
+  ['GET /v2/status', '/v2/status'], // a regular expression without groups: taken as the URL has it (said in the file and the README)
   ['GET /nothing-here', undefined],
   ['HEAD /plain', '/plain'],
 ];

@@ -74,7 +74,7 @@ const ANCHORS: Record<AppEdit['where'], { line: string; insert: 'after' | 'befor
 };
 
 /** app.ts with the README's statements added at their places, and imported from the copied file that exports each. */
-export function editApp(source: string, edits: AppEdit[], srcDir: string): string {
+function editApp(source: string, edits: AppEdit[], srcDir: string): string {
   let edited = source;
   for (const { statement, where } of edits) {
     const { line, insert } = ANCHORS[where];

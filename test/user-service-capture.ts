@@ -26,7 +26,7 @@ export interface CopyCapture {
 }
 
 // Each request names itself in its User-Agent, which every SERVER span records.
-export const userAgent = (name: RequestName) => `user-service-test/${REQUEST_NAMES.indexOf(name)}`;
+const userAgent = (name: RequestName) => `user-service-test/${REQUEST_NAMES.indexOf(name)}`;
 
 /** Sends the request as written, byte for byte; returns its answer's status. */
 function send(port: number, name: RequestName): Promise<number> {

@@ -7,7 +7,7 @@ import { buildJaeger, GoBuildError, JAEGER } from './go-build.ts';
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  console.log(`usage: npm run jaeger [-- <jaeger flags>]: Jaeger ${JAEGER.version} (built with Go the first time, minutes) on 127.0.0.1: OTLP on 4317 (gRPC) and 4318 (HTTP), traces kept in memory, its UI and query API on http://127.0.0.1:16686 (scripts/collector/jaeger.yaml)`);
+  console.log(`usage: npm run jaeger [-- <jaeger flags>]: Jaeger ${JAEGER.version} (built with Go the first time, minutes) on 127.0.0.1: OTLP on 4317 (gRPC) and 4318 (HTTP), traces kept in memory, its query API on http://127.0.0.1:16686 (no UI in a Go build; scripts/collector/jaeger.yaml)`);
   process.exit(0);
 }
 let binary: string;

@@ -146,7 +146,7 @@ describe('a trace', () => {
     await page.waitForURL(/\/trace\/[0-9a-f]{32}$/);
     const spans = page.locator('.waterfall .span-row[data-span-id]');
     await spans.nth(2).waitFor();
-    // Without the ` ~` a span gets when drawn up to 1 ms out of its parent: whether it does depends on
+    // Without the ` ~` a span gets when drawn ending up to 1 ms after its parent: whether it does depends on
     // how this run's start times rounded to whole milliseconds (the trace-ui and trace-model unit tests hold the mark).
     expect((await spans.locator('.label').allTextContents()).map((label) => label.replace(' ~', ''))).toEqual([
       'INTERNALclientclient', 'CLIENTclient-serverclient', `SERVERGET /server_request${service(WITHOUT_EXPRESS_SPANS)}`,

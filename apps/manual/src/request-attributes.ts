@@ -79,10 +79,7 @@ function forwardedEntries(req: IncomingMessage): Partial<Record<string, string>>
   }
 }
 
-interface HostAndPort {
-  host: string;
-  port?: string | undefined;
-}
+type HostAndPort = { host: string; port?: string | undefined };
 
 /** `host[:port]` split on its colons (the name keeps its case); a missing port is the scheme's default. */
 function splitHost(header: string, scheme?: string): HostAndPort {

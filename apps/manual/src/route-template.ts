@@ -8,8 +8,10 @@
 //   after req.params became that mount's parameters: their values are put back as `:name`;
 // - req.route, set when a route matches, and again when its handlers run (after any app.param
 //   callback has passed the request on).
-// Where a mount path cannot be put back (a regular expression, a `*` wildcard, a parameter that is
-// part of a segment, `/file-:id`) the route is unknown: the span is named after the method alone.
+// Where a mount path cannot be put back (a `*` wildcard, a parameter that is part of a segment,
+// `/file-:id`, a regular expression with groups) the route is unknown: the span is named after the
+// method alone. A regular expression without groups cannot be told from a path: the URL's prefix
+// is taken as written (mount on a path with a named parameter instead).
 import type { Request } from 'express';
 
 /** The route's path as Express keeps it: a string, a regular expression, or a list of them. */
@@ -46,19 +48,27 @@ export function watchRoutes(req: Request) {
   };
 }
 
-/** The parent's template and this mount's prefix, each parameter value put back as `:name`. */
+/**
+ * The parent's template and this mount's prefix: its own parameters' values put back as `:name`,
+ * left to right, the rest in lower case (Express matches a mount path in any case). Unknown where a
+ * value is no whole segment, or could be more than one (`/users/users/posts` under `/users/:userId/posts`).
+ */
 function mountTemplate(parent: Mount, prefix: string, params: Record<string, unknown>): string | undefined {
   if (parent.template === undefined) return undefined;
   const segments = prefix.split('/');
+  const named = new Set<number>();
   // Only this mount's own parameters: a router with mergeParams also has its parent's.
   for (const [name, value] of Object.entries(params)) {
     if (value === undefined || parent.params[name] === value) continue;
     // A numbered parameter comes from a regular expression or a wildcard: no name to put back.
-    const at = typeof value === 'string' && !/^\d+$/.test(name) ? segments.findIndex((s) => s === value || s === encodeURIComponent(value)) : -1;
-    if (at < 0) return undefined;
-    segments[at] = `:${name}`;
+    if (typeof value !== 'string' || /^\d+$/.test(name)) return undefined;
+    const after = Math.max(0, ...named) + 1;
+    const at = segments.flatMap((s, i) => (i >= after && (s === value || s === encodeURIComponent(value)) ? [i] : []));
+    if (at.length !== 1) return undefined;
+    segments[at[0]!] = `:${name}`;
+    named.add(at[0]!);
   }
-  return parent.template + segments.join('/');
+  return parent.template + segments.map((s, i) => (named.has(i) ? s : s.toLowerCase())).join('/');
 }
 
 /** A route's path under its mount's template; a router's root (`/`) is the mount path itself. */

@@ -28,16 +28,16 @@ const sdk = new NodeSDK({
   ],
 });
 sdk.start();
-// Flush and shut down once, whichever comes first:
+// Flush and shut down once, whichever comes first. A service that ends itself with process.exit()
+// awaits this first (`import { shutdownTelemetry } from './instrumentation.js'`): exit skips the rest.
 let stopping: Promise<void> | undefined;
-const shutdown = () => (stopping ??= sdk.shutdown().catch((error) => diag.error('OpenTelemetry shutdown failed', error)));
+export const shutdownTelemetry = () => (stopping ??= sdk.shutdown().catch((error) => diag.error('OpenTelemetry shutdown failed', error)));
 // - the event loop empties (the service has closed its server): the usual end, nothing lost;
-process.once('beforeExit', shutdown);
+process.once('beforeExit', shutdownTelemetry);
 // - SIGTERM: a service with no SIGTERM handler of its own would end at once, so end as Node would
 //   have, once flushed; one with a handler closes its server, but if a pool or a timer keeps its
 //   event loop busy it never reaches beforeExit, so flush 5 s later (the timer keeps nothing alive).
-//   A service that calls process.exit() must await sdk.shutdown() itself first.
 process.once('SIGTERM', () => {
-  if (process.listenerCount('SIGTERM') === 0) return void shutdown().finally(() => process.kill(process.pid, 'SIGTERM'));
-  setTimeout(shutdown, 5_000).unref();
+  if (process.listenerCount('SIGTERM') === 0) return void shutdownTelemetry().finally(() => process.kill(process.pid, 'SIGTERM'));
+  setTimeout(shutdownTelemetry, 5_000).unref();
 });

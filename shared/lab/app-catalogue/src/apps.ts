@@ -85,6 +85,10 @@ export const APPS: Record<AppName, AppEntry> = {
   },
 };
 
+/** The app written by hand with the API, and those whose SERVER span comes from instrumentation-http. */
+export const BY_HAND: AppName[] = APP_NAMES.filter((app) => APPS[app].approach === 'by hand');
+export const WITH_INSTRUMENTATION_HTTP: AppName[] = APP_NAMES.filter((app) => APPS[app].approach !== 'by hand');
+
 /** The app whose `untraced` start is the benchmark's baseline: the same createApp() with no OpenTelemetry loaded. */
 export const BASELINE_APP: AppName = APP_NAMES.find((name) => APPS[name].startVariants.includes('untraced'))!;
 

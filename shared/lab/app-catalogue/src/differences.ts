@@ -1,7 +1,7 @@
 // What the three apps' traces of one request are known to differ in, and why: the one home of
 // that knowledge, read by `npm run compare`, the trace UI's compare page and the equivalence suite.
 import type { DifferenceLocation } from '@repo/trace-diff';
-import { APP_NAMES, APPS, type AppName, type RouteSource, untracedRouteOf } from './apps';
+import { APPS, type AppName, BY_HAND, type RouteSource, untracedRouteOf, WITH_INSTRUMENTATION_HTTP } from './apps';
 
 /** The line for a difference that is none of the known ones. */
 export const UNEXPLAINED = 'Not a known difference between the three approaches: check how these apps are configured.';
@@ -35,11 +35,10 @@ const FROM_THE_REQUEST = new Set([
 ]);
 // Attributes the manual app and instrumentation-http read from the same headers in their own ways.
 const FROM_PROXY_HEADERS = new Set(['url.scheme', 'server.address', 'server.port', 'url.path', 'url.query']);
-const [BY_HAND, INSTRUMENTED] = [APP_NAMES.filter((app) => APPS[app].approach === 'by hand'), APP_NAMES.filter((app) => APPS[app].approach !== 'by hand')];
 /** The app written by hand has a value of its own, and the apps with instrumentation-http all have one other. */
 function byHandAlone(values: ObservedDifference['values']): boolean {
-  const theirs = values[INSTRUMENTED[0]];
-  return BY_HAND.every((app) => app in values && values[app] !== theirs) && INSTRUMENTED.every((app) => app in values && values[app] === theirs);
+  const theirs = values[WITH_INSTRUMENTATION_HTTP[0]!];
+  return BY_HAND.every((app) => app in values && values[app] !== theirs) && WITH_INSTRUMENTATION_HTTP.every((app) => app in values && values[app] === theirs);
 }
 const inSpan = ({ position }: DifferenceLocation) => position !== undefined;
 const underTheServerSpan = ({ position }: DifferenceLocation) => position?.includes('.') === true;
@@ -51,6 +50,8 @@ const valuesFrom = ({ values }: ObservedDifference, source: RouteSource) =>
   Object.entries(values).filter(([app]) => app in APPS && APPS[app as AppName].spans.routeFrom === source).map(([, value]) => value);
 /** The route in a span name (`GET /orders` → `/orders`) or in http.route; undefined when there is none. */
 const routeIn = ({ field }: DifferenceLocation, value: unknown) => (field === 'name' ? String(value).split(' ')[1] : value as string | undefined);
+const segmentsOf = (path: string) => path.split('/').filter(Boolean).length;
+const hasException = (events: unknown) => Array.isArray(events) && events.some((event: { name?: string }) => event.name === 'exception');
 /** Whether `route` (a mount path, its parameters as `:name`) is the start of `urlPath`, segment by segment, in any letter case. */
 const isMountPathOf = (route: string, urlPath: string) =>
   new RegExp(`^${route.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}(/|$)`, 'i').test(urlPath);
@@ -83,7 +84,9 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
   {
     name: 'exception event of a 4xx',
-    matches: ({ location, statusCode }) => inSpan(location) && location.field === 'events' && statusCode !== undefined && statusCode >= 400 && statusCode < 500,
+    matches: (difference) => inSpan(difference.location) && difference.location.field === 'events' && difference.statusCode !== undefined &&
+      difference.statusCode >= 400 && difference.statusCode < 500 &&
+      !valuesFrom(difference, 'express').some(hasException) && valuesFrom(difference, 'instrumentation-express').some(hasException),
     why: "instrumentation-express records an error a middleware hands on and the service answers 4xx (body-parser's 400 and 413) as an exception; the HTTP semantic conventions side with the manual app, which records none: a 4xx is the client's error, handled by the service.",
   },
   {
@@ -102,7 +105,9 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
       valuesFrom(difference, 'express').some((value) => routeIn(difference.location, value) === undefined) &&
       valuesFrom(difference, 'instrumentation-express').some((value) => {
         const route = routeIn(difference.location, value);
-        return route !== undefined && isMountPathOf(route, difference.urlPath);
+        // A mount path: the URL goes on past it, or the answer was an error (POST /orders, 400).
+        return route !== undefined && isMountPathOf(route, difference.urlPath) &&
+          (segmentsOf(difference.urlPath) > segmentsOf(route) || (difference.statusCode ?? 0) >= 400);
       }),
     why: "When no route's handler answered (a middleware's 401, express.static, a router's param callback, body parser or OPTIONS reply, next(err)), instrumentation-express reports the last mount path as http.route (/admin, /static, /orders); the HTTP semantic conventions side with the manual app, which gives none.",
   },
@@ -115,7 +120,9 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
   {
     name: 'route of a URL in other letter case',
-    matches: ({ location, urlPath }) => urlPath !== urlPath.toLowerCase() && inSpan(location) && routeOrName(location),
+    matches: (difference) => difference.urlPath !== difference.urlPath.toLowerCase() && inSpan(difference.location) && routeOrName(difference.location) &&
+      valuesFrom(difference, 'instrumentation-express').every((value) => routeIn(difference.location, value) === undefined) &&
+      valuesFrom(difference, 'express').some((value) => routeIn(difference.location, value) !== undefined),
     why: "Express matches routes regardless of letter case; instrumentation-express reports no http.route for a route without parameters that the URL spells in other letter case, the manual app the route Express matched, as the conventions ask.",
   },
   {

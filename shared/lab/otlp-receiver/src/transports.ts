@@ -29,16 +29,20 @@ export interface Transport {
 const GRPC_PATHS = new Map(SIGNALS.map((signal) => [CODECS[signal].grpcService.Export.path, signal]));
 const HTTP_PATHS = new Map(SIGNALS.map((signal) => [`/v1/${signal}`, signal]));
 
-// grpc-js logs a bind that failed ("E No address added out of total 1 resolved") just before it
-// calls back, where listenError says it in one line of the receiver's: that line of grpc-js's is
-// left out. Every other goes to stderr as grpc-js's own logger writes it.
-grpc.setLogger({
-  error: (message: string, ...rest: unknown[]) => {
-    if (!String(message).startsWith('No address added')) console.error(`E ${message}`, ...rest);
-  },
-  info: (message: string, ...rest: unknown[]) => console.error(`I ${message}`, ...rest),
-  debug: (message: string, ...rest: unknown[]) => console.error(`D ${message}`, ...rest),
-});
+/**
+ * For a command that says a port in use in one line of its own (listenError): grpc-js logs that
+ * bind's failure first ("E No address added out of total 1 resolved"); this leaves that line out,
+ * for the whole process, and writes every other to stderr as grpc-js's own logger does.
+ */
+export function leaveOutGrpcBindErrors(): void {
+  grpc.setLogger({
+    error: (message: string, ...rest: unknown[]) => {
+      if (!String(message).startsWith('No address added')) console.error(`E ${message}`, ...rest);
+    },
+    info: (message: string, ...rest: unknown[]) => console.error(`I ${message}`, ...rest),
+    debug: (message: string, ...rest: unknown[]) => console.error(`D ${message}`, ...rest),
+  });
+}
 
 /** OTLP/gRPC on host:port: the Export method of TraceService, MetricsService and LogsService, those of `signals`. */
 export async function startGrpcTransport(host: string, port: number, maxMessageBytes: number, sink: ExportSink, signals: readonly Signal[] = SIGNALS): Promise<Transport> {

@@ -76,16 +76,15 @@ const ROUNDING_MS = 1;
 const SHOWN_MS = 0.1;
 
 /**
- * Why `span` seems to start before its parent or end after it, by at most a millisecond: the
- * JavaScript SDK takes a span's start time from Date.now(), in whole milliseconds, but measures
- * its duration to the microsecond, so a span that ran inside its parent can be drawn up to 1 ms
- * out of it. Undefined when it is inside, out by less than shows (0.1 ms), or further out than
- * the rounding can take it (another host's clock: not this).
+ * Why `span` seems to end after its parent, by at most a millisecond: the JavaScript SDK takes a
+ * span's start time from Date.now(), in whole milliseconds, but measures its duration to the
+ * microsecond, so a span that ended inside its parent can be drawn ending up to 1 ms after it.
+ * (Rounded down the same way, a start never falls before its parent's.) Undefined when it ends
+ * inside, out by less than shows (0.1 ms), further out than the rounding takes it, or when it
+ * starts before its parent: neither is this rounding.
  */
 export function roundedStartNote(span: ReceivedSpan, parent: ReceivedSpan): string | undefined {
-  const before = nanosToMillis(parent.startTimeUnixNano - span.startTimeUnixNano);
   const after = nanosToMillis(span.endTimeUnixNano - parent.endTimeUnixNano);
-  if (before > ROUNDING_MS || after > ROUNDING_MS || (before < SHOWN_MS && after < SHOWN_MS)) return undefined;
-  const outside = [...(before >= SHOWN_MS ? [`starts ${before.toFixed(1)} ms before`] : []), ...(after >= SHOWN_MS ? [`ends ${after.toFixed(1)} ms after`] : [])].join(' and ');
-  return `${outside} its parent: the SDK's start times are whole milliseconds, its durations are not`;
+  if (span.startTimeUnixNano < parent.startTimeUnixNano || after > ROUNDING_MS || after < SHOWN_MS) return undefined;
+  return `ends ${after.toFixed(1)} ms after its parent: the SDK's start times are whole milliseconds, its durations are not`;
 }

@@ -89,18 +89,20 @@ describe('formatTrace', () => {
     expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(70);
   });
 
-  it('says under a span that seems to run up to 1 ms out of its parent why: the SDK\'s whole-millisecond start times; nothing under one inside it, or further out than that rounding takes it', () => {
+  it('says under a span that seems to end up to 1 ms after its parent why: the SDK\'s whole-millisecond start times; nothing under one inside it, starting before it, or further out than that rounding takes it', () => {
     const at = (name: string, n: number, start: number, end: number, parent?: string) => ({ ...span(id(n), name, start, parent), endTimeUnixNano: BigInt(end) });
     const lines = formatTrace([
-      at('SERVER', 1, 1_700_000, 10_000_000),
+      at('SERVER', 1, 1_000_000, 10_000_000),
       at('overruns', 2, 1_000_000, 10_400_000, id(1)),
       at('inside', 3, 2_000_000, 9_000_000, id(1)),
       at('another clock', 4, 3_000_000, 15_000_000, id(1)),
+      at('starts before', 5, 500_000, 5_000_000, id(1)),
     ]).split('\n').slice(1);
     expect(lines).toEqual([
-      '└─ INTERNAL SERVER · 8.3 ms',
+      '└─ INTERNAL SERVER · 9.0 ms',
+      '   ├─ INTERNAL starts before · 4.5 ms',
       '   ├─ INTERNAL overruns · 9.4 ms',
-      '   │    ~ starts 0.7 ms before and ends 0.4 ms after its parent: the SDK\'s start times are whole milliseconds, its durations are not',
+      '   │    ~ ends 0.4 ms after its parent: the SDK\'s start times are whole milliseconds, its durations are not',
       '   ├─ INTERNAL inside · 7.0 ms',
       '   └─ INTERNAL another clock · 12.0 ms',
     ]);

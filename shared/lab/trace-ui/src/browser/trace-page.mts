@@ -50,7 +50,7 @@ export function drawTrace(traceId: string): Promise<void> {
       trace.spans.length < trace.spanCount && el('p', { class: 'hint' }, `The first ${trace.spans.length} of ${trace.spanCount} spans are drawn.`),
       // A child drawn past its parent's bar is the SDK's rounding, not a span that outlived its parent.
       trace.spans.some((span) => span.roundedStart) && el('p', { class: 'hint' },
-        '~ A span drawn up to 1 ms out of its parent: the JavaScript SDK\'s start times are whole milliseconds, its durations are not.'),
+        '~ A span drawn ending up to 1 ms after its parent: the JavaScript SDK\'s start times are whole milliseconds, its durations are not.'),
       details,
     ];
   });
