@@ -58,7 +58,7 @@ export async function installCopy(app: AppName, express: ExpressMajor): Promise<
   const dir = mkdtempSync(path.join(COPIES_FOLDER, `${app}-express${express}-`));
   for (const file of SERVICE_FILES) cpSync(path.join(FIXTURE, file), path.join(dir, file), { recursive: true });
   // The same service on Express 4: its own package.json and app.ts.
-  if (express === 4) for (const file of ['package.json', 'app.ts']) cpSync(path.join(FIXTURE, 'express4', file), path.join(dir, file === 'app.ts' ? 'src/app.ts' : file));
+  if (express === 4) for (const file of ['package.json', 'major-routes.ts']) cpSync(path.join(FIXTURE, 'express4', file), path.join(dir, file.endsWith('.ts') ? `src/${file}` : file));
   const { cjs } = RECIPES[app];
   copyFiles(dir, cjs);
   const appFile = path.join(dir, 'src/app.ts');

@@ -1,9 +1,11 @@
 // A user's service, the fixture of test/user-service.test.ts: a bookshop with a route for each
-// routing feature of Express's guide and API, in Express 5's syntax (express4/app.ts is the same
-// service in Express 4's). No OpenTelemetry here: the suite adds each approach as the README says.
+// routing feature of Express's guide and API (those whose syntax differs between the majors in
+// major-routes.ts, Express 5's; express4/major-routes.ts has Express 4's). No OpenTelemetry here:
+// the suite adds each approach as the README says.
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { Readable } from 'node:stream';
 import { logger } from './logger.js';
+import { addMajorRoutes } from './major-routes.js';
 import { ordersRouter, postsRouter, shopsRouter } from './routers.js';
 
 const BOOKS = new Map([['1', 'Dune'], ['2', 'Emma']]);
@@ -50,12 +52,8 @@ export function createApp(): express.Express {
   app.get('/authors/:authorId/books/:bookId', (req, res) => {
     res.json(req.params);
   });
-  app.get('/archive{/:year}{/:month}', (req, res) => {
-    res.json(req.params);
-  });
-  app.get('/files/*path', (req, res) => {
-    res.json(req.params.path);
-  });
+  // Optional segments, a wildcard, an async handler that fails: each in this major's syntax.
+  addMajorRoutes(app);
   app.get(/^\/isbn\/(\d{13})$/, (req, res) => {
     res.send(req.params[0]);
   });
@@ -86,10 +84,6 @@ export function createApp(): express.Express {
 
   app.get('/boom', () => {
     throw new Error('the shelf collapsed');
-  });
-  app.get('/boom-async', async () => {
-    await Promise.resolve();
-    throw new Error('the stockroom flooded');
   });
   app.use('/maintenance', (_req, _res, next) => {
     next(new Error('closed for maintenance'));
