@@ -12,7 +12,7 @@ export interface ProcessEntry {
   args: string[];
 }
 
-/** Every process still running (zombies, which have ended, left out). */
+/** Every process still running (zombies, which have ended, and processes exiting left out). */
 export function listProcesses(): ProcessEntry[] {
   const list: ProcessEntry[] = [];
   for (const name of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
@@ -23,6 +23,9 @@ export function listProcesses(): ProcessEntry[] {
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (fields[0] === 'Z') continue;
       const args = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      // No command line: a kernel thread, or a process exiting, its memory already released (seen
+      // once at a run's end, after a test's SIGKILL): neither is running anything of ours.
+      if (!args.length) continue;
       list.push({ pid: Number(name), ppid: Number(fields[1]), started: Number(fields[19]), command: args.join(' '), args });
     } catch {
       // gone meanwhile
