@@ -1,25 +1,15 @@
 // What the three apps' traces of one request are known to differ in, and why: the one home of
 // that knowledge, read by `npm run compare`, the trace UI's compare page and the equivalence suite.
-import type { DifferenceLocation } from '@repo/trace-diff';
-import { APPS, type AppName, BY_HAND, type RouteSource, untracedRouteOf, WITH_INSTRUMENTATION_HTTP } from './apps';
+import { APPS, type AppName, untracedRouteOf } from './apps';
+import {
+  byHandAlone, hasException, inSpan, isMountPathOf, type ObservedDifference, routeIn, routeOrName, segmentsOf, underTheServerSpan, valuesFrom,
+} from './observed-difference';
+
+export type { ObservedDifference } from './observed-difference';
 
 /** The line for a difference that is none of the known ones. */
 export const UNEXPLAINED = 'Not a known difference between the three approaches: check how these apps are configured.';
 
-/**
- * Where the traces differ, each trace's value there, the path of the request they served, and
- * what they are: the apps' traces (default), or one app's traces on Express 5 and on Express 4.
- */
-export interface ObservedDifference {
-  location: DifferenceLocation;
-  values: Partial<Record<string, unknown>>;
-  urlPath: string;
-  between?: 'apps' | 'express majors';
-  /** The requests were sent alike, byte for byte (as the equivalence suite sends them): a difference is then the approaches' own. */
-  sentAlike?: boolean;
-  /** The request's answer, where the caller knows it. */
-  statusCode?: number;
-}
 
 export interface KnownDifference {
   name: string;
@@ -35,26 +25,7 @@ const FROM_THE_REQUEST = new Set([
 ]);
 // Attributes the manual app and instrumentation-http read from the same headers in their own ways.
 const FROM_PROXY_HEADERS = new Set(['url.scheme', 'server.address', 'server.port', 'url.path', 'url.query']);
-/** The app written by hand has a value of its own, and the apps with instrumentation-http all have one other. */
-function byHandAlone(values: ObservedDifference['values']): boolean {
-  const theirs = values[WITH_INSTRUMENTATION_HTTP[0]!];
-  return BY_HAND.every((app) => app in values && values[app] !== theirs) && WITH_INSTRUMENTATION_HTTP.every((app) => app in values && values[app] === theirs);
-}
-const inSpan = ({ position }: DifferenceLocation) => position !== undefined;
-const underTheServerSpan = ({ position }: DifferenceLocation) => position?.includes('.') === true;
 const WEB_ENGINE_VERSION = 'webengine.version';
-const routeOrName = ({ field, keys }: DifferenceLocation) => field === 'name' || (field === 'attributes' && keys[0] === 'http.route');
-
-/** The values of the apps whose route comes from `source` (the catalogue's routeFrom); values keyed otherwise count for none. */
-const valuesFrom = ({ values }: ObservedDifference, source: RouteSource) =>
-  Object.entries(values).filter(([app]) => app in APPS && APPS[app as AppName].spans.routeFrom === source).map(([, value]) => value);
-/** The route in a span name (`GET /orders` → `/orders`) or in http.route; undefined when there is none. */
-const routeIn = ({ field }: DifferenceLocation, value: unknown) => (field === 'name' ? String(value).split(' ')[1] : value as string | undefined);
-const segmentsOf = (path: string) => path.split('/').filter(Boolean).length;
-const hasException = (events: unknown) => Array.isArray(events) && events.some((event: { name?: string }) => event.name === 'exception');
-/** Whether `route` (a mount path, its parameters as `:name`) is the start of `urlPath`, segment by segment, in any letter case. */
-const isMountPathOf = (route: string, urlPath: string) =>
-  new RegExp(`^${route.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+')}(/|$)`, 'i').test(urlPath);
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
